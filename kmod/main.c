@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfgate: module init and per network namespace state.
+ *
+ * A namespace costs nothing until it is configured: its hooks are only
+ * registered once it has a LAN or an uplink (see hooks.c).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+
+#include "nfgate.h"
+
+unsigned int nfgate_net_id __read_mostly;
+
+static int __net_init nfgate_net_init(struct net *net)
+{
+	struct nfgate_net *nn = nfgate_pernet(net);
+
+	nn->net = net;
+	mutex_init(&nn->lock);
+	INIT_LIST_HEAD(&nn->uplinks);
+	return nfgate_stats_init(nn);
+}
+
+static void __net_exit nfgate_net_exit(struct net *net)
+{
+	struct nfgate_net *nn = nfgate_pernet(net);
+
+	rtnl_lock();
+	mutex_lock(&nn->lock);
+	nfgate_hooks_unregister(nn);
+	nfgate_uplinks_free(nn);
+	nfgate_lan_free(nn);
+	mutex_unlock(&nn->lock);
+	rtnl_unlock();
+	/* The hooks are gone; wait for readers still inside them. */
+	rcu_barrier();
+	nfgate_stats_free(nn);
+}
+
+static struct pernet_operations nfgate_net_ops = {
+	.init = nfgate_net_init,
+	.exit = nfgate_net_exit,
+	.id = &nfgate_net_id,
+	.size = sizeof(struct nfgate_net),
+};
+
+static int __init nfgate_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&nfgate_net_ops);
+	if (err)
+		return err;
+	err = nfgate_uplink_notifiers_register();
+	if (err)
+		goto err_pernet;
+	err = nfgate_genl_register();
+	if (err)
+		goto err_notifiers;
+	pr_info("loaded, generic netlink family %s version %u\n",
+		NFGATE_GENL_NAME, NFGATE_GENL_VERSION);
+	return 0;
+
+err_notifiers:
+	nfgate_uplink_notifiers_unregister();
+err_pernet:
+	unregister_pernet_subsys(&nfgate_net_ops);
+	return err;
+}
+
+static void __exit nfgate_exit(void)
+{
+	nfgate_genl_unregister();
+	nfgate_uplink_notifiers_unregister();
+	unregister_pernet_subsys(&nfgate_net_ops);
+}
+
+module_init(nfgate_init);
+module_exit(nfgate_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("nfgate: two-uplink router in netfilter");
+MODULE_ALIAS_GENL_FAMILY(NFGATE_GENL_NAME);

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfgate: uplink objects and their operational state.
+ *
+ * An uplink is known by its interface name, because ppp0 is destroyed and
+ * created again (with a new ifindex and usually a new address) whenever the
+ * PPPoE session re-dials. Netdev and inetaddr notifiers keep ifindex,
+ * address and operational state current.
+ */
+
+#include <linux/inetdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/timekeeping.h>
+#include <net/netlink.h>
+
+#include "nfgate.h"
+
+#define NFGATE_UPLINKS_MAX	16
+
+struct nfgate_uplink *nfgate_uplink_find(struct nfgate_net *nn,
+					 const char *ifname)
+{
+	struct nfgate_uplink *up;
+
+	list_for_each_entry_rcu(up, &nn->uplinks, list,
+				lockdep_is_held(&nn->lock))
+		if (!strcmp(up->ifname, ifname))
+			return up;
+	return NULL;
+}
+
+/* Packet path, under RCU. A router has a handful of uplinks. */
+struct nfgate_uplink *nfgate_uplink_by_ifindex(struct nfgate_net *nn,
+					       int ifindex)
+{
+	struct nfgate_uplink *up;
+
+	list_for_each_entry_rcu(up, &nn->uplinks, list)
+		if (READ_ONCE(up->ifindex) == ifindex)
+			return up;
+	return NULL;
+}
+
+u32 nfgate_uplink_eff_weight(const struct nfgate_uplink *up)
+{
+	if (READ_ONCE(up->oper) != NFGATE_OPER_UP ||
+	    READ_ONCE(up->admin) != NFGATE_ADMIN_UP)
+		return 0;
+	return READ_ONCE(up->weight) * READ_ONCE(up->health) /
+	       NFGATE_HEALTH_MAX;
+}
+
+/*
+ * Recompute ifindex, address and operational state from the device.
+ * RTNL held. Returns true when the operational state changed.
+ */
+static bool nfgate_uplink_refresh(struct nfgate_net *nn,
+				  struct nfgate_uplink *up)
+{
+	struct net_device *dev = __dev_get_by_name(nn->net, up->ifname);
+	u8 oper = NFGATE_OPER_ABSENT;
+	__be32 addr = 0;
+	int ifindex = 0;
+
+	ASSERT_RTNL();
+	if (dev && dev->reg_state == NETREG_REGISTERED) {
+		ifindex = dev->ifindex;
+		addr = inet_select_addr(dev, 0, RT_SCOPE_UNIVERSE);
+		oper = netif_running(dev) && netif_oper_up(dev) && addr ?
+		       NFGATE_OPER_UP : NFGATE_OPER_DOWN;
+	}
+	WRITE_ONCE(up->ifindex, ifindex);
+	WRITE_ONCE(up->addr, addr);
+	if (oper == up->oper)
+		return false;
+	WRITE_ONCE(up->oper, oper);
+	up->changed_ms = div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
+	return true;
+}
+
+static void nfgate_uplink_free_rcu(struct rcu_head *head)
+{
+	struct nfgate_uplink *up = container_of(head, struct nfgate_uplink, rcu);
+
+	free_percpu(up->stats);
+	kfree(up);
+}
+
+static struct nfgate_uplink *nfgate_uplink_new(struct nfgate_net *nn,
+					       const char *ifname,
+					       struct netlink_ext_ack *extack)
+{
+	struct nfgate_uplink *up;
+
+	if (nn->n_uplinks >= NFGATE_UPLINKS_MAX) {
+		NL_SET_ERR_MSG(extack, "too many uplinks");
+		return ERR_PTR(-ENOSPC);
+	}
+	up = kzalloc(sizeof(*up), GFP_KERNEL);
+	if (!up)
+		return ERR_PTR(-ENOMEM);
+	up->stats = netdev_alloc_pcpu_stats(struct nfgate_uplink_pcpu);
+	if (!up->stats) {
+		kfree(up);
+		return ERR_PTR(-ENOMEM);
+	}
+	strscpy(up->ifname, ifname, IFNAMSIZ);
+	up->weight = 1;
+	up->health = NFGATE_HEALTH_MAX;
+	up->admin = NFGATE_ADMIN_UP;
+	up->oper = NFGATE_OPER_ABSENT;
+	up->changed_ms = div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
+	atomic_set(&up->flows, 0);
+	return up;
+}
+
+int nfgate_uplink_set(struct nfgate_net *nn, struct nlattr **tb,
+		      struct netlink_ext_ack *extack)
+{
+	char ifname[IFNAMSIZ];
+	struct nfgate_uplink *up;
+	bool created = false;
+	int err;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&nn->lock);
+
+	if (NL_REQ_ATTR_CHECK(extack, NULL, tb, NFGATE_UPLINK_A_IFNAME)) {
+		NL_SET_ERR_MSG(extack, "uplink needs IFNAME");
+		return -EINVAL;
+	}
+	nla_strscpy(ifname, tb[NFGATE_UPLINK_A_IFNAME], IFNAMSIZ);
+	if (!ifname[0]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFGATE_UPLINK_A_IFNAME],
+				    "empty interface name");
+		return -EINVAL;
+	}
+
+	up = nfgate_uplink_find(nn, ifname);
+	if (!up) {
+		up = nfgate_uplink_new(nn, ifname, extack);
+		if (IS_ERR(up))
+			return PTR_ERR(up);
+		created = true;
+	}
+	if (tb[NFGATE_UPLINK_A_TIER])
+		WRITE_ONCE(up->tier, nla_get_u8(tb[NFGATE_UPLINK_A_TIER]));
+	if (tb[NFGATE_UPLINK_A_WEIGHT])
+		WRITE_ONCE(up->weight, nla_get_u32(tb[NFGATE_UPLINK_A_WEIGHT]));
+	if (tb[NFGATE_UPLINK_A_HEALTH])
+		WRITE_ONCE(up->health, nla_get_u32(tb[NFGATE_UPLINK_A_HEALTH]));
+	if (tb[NFGATE_UPLINK_A_ADMIN])
+		WRITE_ONCE(up->admin, nla_get_u8(tb[NFGATE_UPLINK_A_ADMIN]));
+
+	if (created) {
+		nfgate_uplink_refresh(nn, up);
+		list_add_tail_rcu(&up->list, &nn->uplinks);
+		nn->n_uplinks++;
+		err = nfgate_hooks_sync(nn);
+		if (err) {
+			NL_SET_ERR_MSG(extack,
+				       "registering the netfilter hooks failed");
+			list_del_rcu(&up->list);
+			nn->n_uplinks--;
+			call_rcu(&up->rcu, nfgate_uplink_free_rcu);
+			return err;
+		}
+	}
+	nn->generation++;
+	nfgate_notify(nn, created ? NFGATE_EVENT_UPLINK_NEW :
+		      NFGATE_EVENT_UPLINK_CHANGE, NULL, up);
+	return 0;
+}
+
+static void nfgate_uplink_remove(struct nfgate_net *nn,
+				 struct nfgate_uplink *up)
+{
+	list_del_rcu(&up->list);
+	nn->n_uplinks--;
+	call_rcu(&up->rcu, nfgate_uplink_free_rcu);
+}
+
+int nfgate_uplink_del(struct nfgate_net *nn, struct nlattr **tb,
+		      struct netlink_ext_ack *extack)
+{
+	char ifname[IFNAMSIZ];
+	struct nfgate_uplink *up;
+
+	if (NL_REQ_ATTR_CHECK(extack, NULL, tb, NFGATE_UPLINK_A_IFNAME)) {
+		NL_SET_ERR_MSG(extack, "uplink needs IFNAME");
+		return -EINVAL;
+	}
+	nla_strscpy(ifname, tb[NFGATE_UPLINK_A_IFNAME], IFNAMSIZ);
+	up = nfgate_uplink_find(nn, ifname);
+	if (!up) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFGATE_UPLINK_A_IFNAME],
+				    "no uplink with this name");
+		return -ENOENT;
+	}
+	nn->generation++;
+	nfgate_notify(nn, NFGATE_EVENT_UPLINK_DEL, NULL, up);
+	nfgate_uplink_remove(nn, up);
+	nfgate_hooks_sync(nn);
+	return 0;
+}
+
+void nfgate_uplinks_free(struct nfgate_net *nn)
+{
+	struct nfgate_uplink *up, *tmp;
+
+	list_for_each_entry_safe(up, tmp, &nn->uplinks, list)
+		nfgate_uplink_remove(nn, up);
+}
+
+int nfgate_uplink_fill(struct sk_buff *skb, const struct nfgate_uplink *up)
+{
+	u64 packets[__NFGATE_DIR_LAST], bytes[__NFGATE_DIR_LAST];
+	struct nlattr *nest = nla_nest_start(skb, NFGATE_A_UPLINK);
+
+	if (!nest)
+		return -EMSGSIZE;
+	nfgate_uplink_stats_read(up, packets, bytes);
+	if (nla_put_string(skb, NFGATE_UPLINK_A_IFNAME, up->ifname) ||
+	    nla_put_u32(skb, NFGATE_UPLINK_A_IFINDEX, READ_ONCE(up->ifindex)) ||
+	    nla_put_u8(skb, NFGATE_UPLINK_A_TIER, READ_ONCE(up->tier)) ||
+	    nla_put_u32(skb, NFGATE_UPLINK_A_WEIGHT, READ_ONCE(up->weight)) ||
+	    nla_put_u32(skb, NFGATE_UPLINK_A_HEALTH, READ_ONCE(up->health)) ||
+	    nla_put_u8(skb, NFGATE_UPLINK_A_ADMIN, READ_ONCE(up->admin)) ||
+	    nla_put_u8(skb, NFGATE_UPLINK_A_OPER, READ_ONCE(up->oper)) ||
+	    nla_put_u32(skb, NFGATE_UPLINK_A_EFF_WEIGHT,
+			nfgate_uplink_eff_weight(up)) ||
+	    nla_put_in_addr(skb, NFGATE_UPLINK_A_ADDR, READ_ONCE(up->addr)) ||
+	    nla_put_u32(skb, NFGATE_UPLINK_A_FLOWS, atomic_read(&up->flows)) ||
+	    nla_put_u64_64bit(skb, NFGATE_UPLINK_A_CHANGED_MS,
+			      READ_ONCE(up->changed_ms), NFGATE_UPLINK_A_PAD) ||
+	    nla_put_u64_64bit(skb, NFGATE_UPLINK_A_TX_PACKETS,
+			      packets[NFGATE_DIR_TX], NFGATE_UPLINK_A_PAD) ||
+	    nla_put_u64_64bit(skb, NFGATE_UPLINK_A_TX_BYTES,
+			      bytes[NFGATE_DIR_TX], NFGATE_UPLINK_A_PAD) ||
+	    nla_put_u64_64bit(skb, NFGATE_UPLINK_A_RX_PACKETS,
+			      packets[NFGATE_DIR_RX], NFGATE_UPLINK_A_PAD) ||
+	    nla_put_u64_64bit(skb, NFGATE_UPLINK_A_RX_BYTES,
+			      bytes[NFGATE_DIR_RX], NFGATE_UPLINK_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* RTNL held: a device or one of its addresses changed. */
+void nfgate_uplink_dev_event(struct nfgate_net *nn, struct net_device *dev)
+{
+	struct nfgate_uplink *up;
+	int old_ifindex;
+	__be32 old_addr;
+
+	list_for_each_entry(up, &nn->uplinks, list) {
+		if (strcmp(up->ifname, dev->name) &&
+		    up->ifindex != dev->ifindex)
+			continue;
+		old_ifindex = up->ifindex;
+		old_addr = up->addr;
+		if (nfgate_uplink_refresh(nn, up)) {
+			nn->generation++;
+			nfgate_notify(nn, NFGATE_EVENT_UPLINK_STATE, NULL, up);
+		} else if (old_ifindex != up->ifindex || old_addr != up->addr) {
+			nn->generation++;
+			nfgate_notify(nn, NFGATE_EVENT_UPLINK_CHANGE, NULL, up);
+		}
+	}
+}
+
+static int nfgate_netdev_event(struct notifier_block *nb, unsigned long event,
+			       void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct nfgate_net *nn = nfgate_pernet(dev_net(dev));
+
+	switch (event) {
+	case NETDEV_REGISTER:
+	case NETDEV_UNREGISTER:
+	case NETDEV_CHANGENAME:
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+		break;
+	default:
+		return NOTIFY_DONE;
+	}
+	mutex_lock(&nn->lock);
+	nfgate_lan_netdev_event(nn, dev, event);
+	nfgate_uplink_dev_event(nn, dev);
+	mutex_unlock(&nn->lock);
+	return NOTIFY_DONE;
+}
+
+static int nfgate_inetaddr_event(struct notifier_block *nb,
+				 unsigned long event, void *ptr)
+{
+	struct in_ifaddr *ifa = ptr;
+	struct net_device *dev = ifa->ifa_dev->dev;
+	struct nfgate_net *nn = nfgate_pernet(dev_net(dev));
+
+	mutex_lock(&nn->lock);
+	nfgate_uplink_dev_event(nn, dev);
+	mutex_unlock(&nn->lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nfgate_netdev_nb = {
+	.notifier_call = nfgate_netdev_event,
+};
+
+static struct notifier_block nfgate_inetaddr_nb = {
+	.notifier_call = nfgate_inetaddr_event,
+};
+
+int nfgate_uplink_notifiers_register(void)
+{
+	int err;
+
+	err = register_netdevice_notifier(&nfgate_netdev_nb);
+	if (err)
+		return err;
+	err = register_inetaddr_notifier(&nfgate_inetaddr_nb);
+	if (err)
+		unregister_netdevice_notifier(&nfgate_netdev_nb);
+	return err;
+}
+
+void nfgate_uplink_notifiers_unregister(void)
+{
+	unregister_inetaddr_notifier(&nfgate_inetaddr_nb);
+	unregister_netdevice_notifier(&nfgate_netdev_nb);
+}
