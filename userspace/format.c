@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "format.h"
+
+void fmt_bytes(char *buf, size_t len, uint64_t v)
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double d = (double)v;
+	int u = -1;
+
+	if (v < 1024) {
+		snprintf(buf, len, "%" PRIu64 " B", v);
+		return;
+	}
+	while (d >= 1024 && u < 5) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.2f %s", d, unit[u]);
+}
+
+void fmt_count(char *buf, size_t len, uint64_t v)
+{
+	static const char unit[] = "kMGTPE";
+	double d = (double)v;
+	int u = -1;
+
+	if (v < 10000) {
+		snprintf(buf, len, "%" PRIu64, v);
+		return;
+	}
+	while (d >= 1000 && u < 5) {
+		d /= 1000;
+		u++;
+	}
+	snprintf(buf, len, d < 100 ? "%.1f%c" : "%.0f%c", d, unit[u]);
+}
+
+void fmt_duration(char *buf, size_t len, uint64_t ms)
+{
+	uint64_t s = ms / 1000;
+
+	if (s < 60)
+		snprintf(buf, len, "%" PRIu64 "s", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRIu64 "m %" PRIu64 "s", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRIu64 "h %" PRIu64 "m", s / 3600, s / 60 % 60);
+	else
+		snprintf(buf, len, "%" PRIu64 "d %" PRIu64 "h", s / 86400, s / 3600 % 24);
+}
+
+void fmt_in4(char *buf, size_t len, uint32_t addr_be)
+{
+	if (!inet_ntop(AF_INET, &addr_be, buf, len))
+		snprintf(buf, len, "?");
+}
+
+void fmt_subnet(char *buf, size_t len, const struct nfg_lan *lan)
+{
+	char a[INET_ADDRSTRLEN];
+
+	if (!NFG_HAS(lan, NFGATE_LAN_A_ADDR) || !NFG_HAS(lan, NFGATE_LAN_A_PREFIXLEN)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	fmt_in4(a, sizeof(a), lan->addr);
+	snprintf(buf, len, "%s/%u", a, lan->prefixlen);
+}
+
+uint64_t now_boottime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void fmt_now(char *buf, size_t len, bool iso)
+{
+	struct timeval tv;
+	struct tm tm;
+	char date[32], tz[8] = "";
+
+	gettimeofday(&tv, NULL);
+	localtime_r(&tv.tv_sec, &tm);
+	strftime(date, sizeof(date), iso ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d %H:%M:%S", &tm);
+	if (iso) {
+		strftime(tz, sizeof(tz), "%z", &tm);	/* +0100 -> +01:00 */
+		if (strlen(tz) == 5) {
+			memmove(tz + 4, tz + 3, 3);
+			tz[3] = ':';
+		}
+	}
+	snprintf(buf, len, "%s.%03ld%s", date, (long)tv.tv_usec / 1000, tz);
+}
+
+static void fields_kv(FILE *f, const void *obj, uint32_t present,
+		      const struct nfg_field *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct nfg_field *fl = &t[i];
+		char buf[64];
+		const char *name;
+		uint64_t v;
+
+		if (fl->type == NFG_F_STRING || !(present & (1U << fl->attr)))
+			continue;
+		v = nfg_field_uint(obj, fl);
+		switch (fl->type) {
+		case NFG_F_IN4:
+			fmt_in4(buf, sizeof(buf), (uint32_t)v);
+			break;
+		case NFG_F_ADMIN:
+		case NFG_F_OPER:
+			name = fl->type == NFG_F_ADMIN ? nfg_admin_name(v) : nfg_oper_name(v);
+			if (name)
+				snprintf(buf, sizeof(buf), "%s", name);
+			else
+				snprintf(buf, sizeof(buf), "%" PRIu64, v);
+			break;
+		default:
+			snprintf(buf, sizeof(buf), "%" PRIu64, v);
+		}
+		fprintf(f, " %s %s", fl->key, buf);
+	}
+}
+
+void fmt_uplink_kv(FILE *f, const struct nfg_uplink *up)
+{
+	fields_kv(f, up, up->present, nfg_uplink_fields, nfg_uplink_nfields);
+}
+
+void fmt_lan_kv(FILE *f, const struct nfg_lan *lan)
+{
+	char buf[32];
+
+	if (NFG_HAS(lan, NFGATE_LAN_A_IFINDEX))
+		fprintf(f, " ifindex %u", lan->ifindex);
+	if (NFG_HAS(lan, NFGATE_LAN_A_ADDR)) {
+		fmt_subnet(buf, sizeof(buf), lan);
+		fprintf(f, " subnet %s", buf);
+	}
+}
+
+void table_init(struct table *t, const char *align, const char *const *header)
+{
+	memset(t, 0, sizeof(*t));
+	t->ncols = strlen(align);
+	t->align = align;
+	table_add(t, (char *const *)header);
+}
+
+void table_add(struct table *t, char *const *cells)
+{
+	char **c = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(*c));
+
+	if (!c)
+		return;
+	t->cells = c;
+	for (size_t i = 0; i < t->ncols; i++)
+		c[t->nrows * t->ncols + i] = strdup(cells[i] ? cells[i] : "");
+	t->nrows++;
+}
+
+void table_print(const struct table *t, FILE *f)
+{
+	size_t w[32] = { 0 };
+
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t i = 0; i < t->ncols && i < 32; i++) {
+			const char *s = t->cells[r * t->ncols + i];
+			size_t l = s ? strlen(s) : 0;
+
+			if (l > w[i])
+				w[i] = l;
+		}
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t i = 0; i < t->ncols && i < 32; i++) {
+			const char *s = t->cells[r * t->ncols + i];
+			bool last = i + 1 == t->ncols;
+
+			if (!s)
+				s = "";
+			if (t->align[i] == 'r')
+				fprintf(f, "%*s", (int)w[i], s);
+			else if (last)
+				fputs(s, f);
+			else
+				fprintf(f, "%-*s", (int)w[i], s);
+			if (!last)
+				fputs("  ", f);
+		}
+		fputc('\n', f);
+	}
+}
+
+void table_free(struct table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	memset(t, 0, sizeof(*t));
+}

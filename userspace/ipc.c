@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink transport for the nfgate family, with libmnl: family and
+ * multicast group resolution, requests with extended ACK parsing, dumps
+ * restarted on NLM_F_DUMP_INTR, event reception.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "ipc.h"
+
+typedef nfg_data_cb data_cb_t;
+
+struct reply_ctx {
+	data_cb_t cb;
+	void *data;
+	int err;
+	bool intr;
+	bool done;
+};
+
+static ssize_t sock_send(struct nfg_ipc *ipc, const void *buf, size_t len)
+{
+	return mnl_socket_sendto(ipc->nl, buf, len);
+}
+
+static ssize_t sock_recv(struct nfg_ipc *ipc, void *buf, size_t len)
+{
+	return mnl_socket_recvfrom(ipc->nl, buf, len);
+}
+
+struct nlmsghdr *nfg_ipc_msg(struct nfg_ipc *ipc, uint16_t type,
+				  uint8_t cmd, uint8_t version, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	memset(ipc->req, 0, sizeof(ipc->req));
+	nlh = mnl_nlmsg_put_header(ipc->req);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++ipc->seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	return nlh;
+}
+
+static struct nlmsghdr *nfg_req(struct nfg_ipc *ipc, uint8_t cmd, uint16_t flags)
+{
+	return nfg_ipc_msg(ipc, ipc->family_id, cmd, NFGATE_GENL_VERSION, flags);
+}
+
+/*
+ * Names the attribute at byte offset off of our request (the kernel's
+ * NLMSGERR_ATTR_OFFS / _MISS_NEST), e.g. "weight" or "uplink".
+ */
+static const char *req_attr_name(struct nfg_ipc *ipc, uint32_t off)
+{
+	const struct nlmsghdr *req = (const void *)ipc->req;
+	const struct nlattr *a, *b;
+
+	if (!ipc->family_id || req->nlmsg_type != ipc->family_id)
+		return NULL;	/* not a request to nfgate */
+	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr)) {
+		uint16_t top = mnl_attr_get_type(a);
+		uint32_t aoff = (const char *)a - ipc->req;
+
+		if (aoff == off)
+			return top == NFGATE_A_LAN ? "lan" :
+			       top == NFGATE_A_UPLINK ? "uplink" : NULL;
+		if (off < aoff || off >= aoff + a->nla_len)
+			continue;
+		mnl_attr_for_each_nested(b, a)
+			if ((uint32_t)((const char *)b - ipc->req) == off)
+				return nfg_attr_name(top, mnl_attr_get_type(b));
+	}
+	return NULL;
+}
+
+struct extack {
+	const char *msg;
+	bool has_offs, has_miss_type, has_miss_nest;
+	uint32_t offs, miss_type, miss_nest;
+};
+
+static int extack_attr_cb(const struct nlattr *a, void *data)
+{
+	struct extack *e = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			e->msg = mnl_attr_get_str(a);
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
+			e->offs = mnl_attr_get_u32(a);
+			e->has_offs = true;
+		}
+		break;
+	case NLMSGERR_ATTR_MISS_TYPE:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
+			e->miss_type = mnl_attr_get_u32(a);
+			e->has_miss_type = true;
+		}
+		break;
+	case NLMSGERR_ATTR_MISS_NEST:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
+			e->miss_nest = mnl_attr_get_u32(a);
+			e->has_miss_nest = true;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* TLVs of an NLMSG_ERROR or NLMSG_DONE start at payload offset off. */
+static void parse_extack(struct nfg_ipc *ipc, const struct nlmsghdr *nlh,
+			 size_t off)
+{
+	struct extack e = { 0 };
+	const char *name = NULL;
+	size_t len;
+
+	ipc->extack[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    off > mnl_nlmsg_get_payload_len(nlh))
+		return;
+	if (mnl_attr_parse(nlh, off, extack_attr_cb, &e) < 0 && !e.msg)
+		return;
+
+	if (e.has_offs)
+		name = req_attr_name(ipc, e.offs);
+	if (e.msg && e.msg[0])
+		snprintf(ipc->extack, sizeof(ipc->extack), "%s", e.msg);
+	len = strlen(ipc->extack);
+	if (name) {
+		snprintf(ipc->extack + len, sizeof(ipc->extack) - len,
+			 "%sattribute %s", len ? "; " : "bad ", name);
+	} else if (e.has_miss_type) {
+		uint16_t top = 0;
+
+		/* the nest is NFGATE_A_LAN or _UPLINK of our request */
+		if (ipc->family_id && ((const struct nlmsghdr *)ipc->req)->nlmsg_type == ipc->family_id &&
+		    e.has_miss_nest && e.miss_nest + sizeof(struct nlattr) <=
+		    ((const struct nlmsghdr *)ipc->req)->nlmsg_len)
+			top = ((const struct nlattr *)(ipc->req + e.miss_nest))->nla_type & NLA_TYPE_MASK;
+		name = top ? nfg_attr_name(top, e.miss_type) : NULL;
+		if (name)
+			snprintf(ipc->extack + len, sizeof(ipc->extack) - len,
+				 "%smissing attribute %s", len ? "; " : "", name);
+		else
+			snprintf(ipc->extack + len, sizeof(ipc->extack) - len,
+				 "%smissing attribute %u", len ? "; " : "", e.miss_type);
+	}
+}
+
+static void handle_error(struct nfg_ipc *ipc, const struct nlmsghdr *nlh,
+			 struct reply_ctx *ctx)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*e);
+
+	ctx->done = true;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
+		ctx->err = -EBADMSG;
+		return;
+	}
+	if (e->error == 0)
+		return;			/* ACK; keep an error of the data cb */
+	ctx->err = e->error < 0 ? e->error : -e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < sizeof(struct nlmsghdr))
+			return;
+		off += NLMSG_ALIGN(e->msg.nlmsg_len - sizeof(struct nlmsghdr));
+	}
+	parse_extack(ipc, nlh, off);
+}
+
+static void handle_done(struct nfg_ipc *ipc, const struct nlmsghdr *nlh,
+			struct reply_ctx *ctx)
+{
+	int error;
+
+	ctx->done = true;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(error))
+		return;
+	memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
+	if (error < 0) {
+		ctx->err = error;
+		parse_extack(ipc, nlh, sizeof(error));
+	}
+}
+
+static void process(struct nfg_ipc *ipc, const void *buf, size_t n,
+		    uint16_t want_type, struct reply_ctx *ctx)
+{
+	const struct nlmsghdr *req = (const void *)ipc->req;
+	const struct nlmsghdr *nlh = buf;
+	int len = (int)n;
+
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_seq != req->nlmsg_seq ||
+		    (ipc->portid && nlh->nlmsg_pid != ipc->portid))
+			continue;	/* stale reply of an older request */
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			ctx->intr = true;
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			continue;
+		case NLMSG_OVERRUN:
+			ctx->err = -EIO;
+			ctx->done = true;
+			return;
+		case NLMSG_ERROR:
+			handle_error(ipc, nlh, ctx);
+			return;
+		case NLMSG_DONE:
+			handle_done(ipc, nlh, ctx);
+			return;
+		}
+		if (nlh->nlmsg_type != want_type)
+			continue;
+		if (ctx->cb && !ctx->err) {
+			int r = ctx->cb(nlh, ctx->data);
+
+			if (r < 0)
+				ctx->err = r;	/* keep reading to the end */
+		}
+		if (!(nlh->nlmsg_flags & NLM_F_MULTI) &&
+		    !(req->nlmsg_flags & NLM_F_ACK)) {
+			ctx->done = true;
+			return;
+		}
+	}
+}
+
+int nfg_ipc_request(struct nfg_ipc *ipc, struct nlmsghdr *nlh, data_cb_t cb,
+		    void *data, bool *intr)
+{
+	struct reply_ctx ctx = { .cb = cb, .data = data };
+	uint16_t want_type = nlh->nlmsg_type;
+
+	ipc->extack[0] = '\0';
+	if (ipc->send(ipc, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	while (!ctx.done) {
+		ssize_t n = ipc->recv(ipc, ipc->buf, NFG_IPC_BUFSIZE);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		process(ipc, ipc->buf, n, want_type, &ctx);
+	}
+	if (intr)
+		*intr = ctx.intr;
+	return ctx.err;
+}
+
+/* --- family resolution ------------------------------------------------- */
+
+struct family_info {
+	uint16_t id;
+	uint32_t events_group;
+};
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct family_info *fi = data;
+	const struct nlattr *a, *grp, *g;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case CTRL_ATTR_FAMILY_ID:
+			if (mnl_attr_validate(a, MNL_TYPE_U16) < 0)
+				return -EBADMSG;
+			fi->id = mnl_attr_get_u16(a);
+			break;
+		case CTRL_ATTR_MCAST_GROUPS:
+			mnl_attr_for_each_nested(grp, a) {
+				const char *name = NULL;
+				uint32_t id = 0;
+
+				mnl_attr_for_each_nested(g, grp) {
+					if (mnl_attr_get_type(g) == CTRL_ATTR_MCAST_GRP_NAME &&
+					    mnl_attr_validate(g, MNL_TYPE_NUL_STRING) == 0)
+						name = mnl_attr_get_str(g);
+					else if (mnl_attr_get_type(g) == CTRL_ATTR_MCAST_GRP_ID &&
+						 mnl_attr_validate(g, MNL_TYPE_U32) == 0)
+						id = mnl_attr_get_u32(g);
+				}
+				if (name && !strcmp(name, NFGATE_MCGRP_EVENTS))
+					fi->events_group = id;
+			}
+			break;
+		}
+	}
+	return 0;
+}
+
+static int resolve_family(struct nfg_ipc *ipc)
+{
+	struct family_info fi = { 0 };
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = nfg_ipc_msg(ipc, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NFGATE_GENL_NAME);
+	err = nfg_ipc_request(ipc, nlh, family_cb, &fi, NULL);
+	if (err == -ENOENT)
+		return -NFG_ENOFAMILY;
+	if (err)
+		return err;
+	if (!fi.id)
+		return -EBADMSG;
+	ipc->family_id = fi.id;
+	ipc->events_group = fi.events_group;
+	return 0;
+}
+
+int nfg_ipc_open_transport(struct nfg_ipc *ipc)
+{
+	if (!ipc->buf) {
+		ipc->buf = malloc(NFG_IPC_BUFSIZE);
+		if (!ipc->buf)
+			return -ENOMEM;
+	}
+	if (!ipc->seq)
+		ipc->seq = (uint32_t)time(NULL);
+	return resolve_family(ipc);
+}
+
+int nfg_ipc_socket(struct nfg_ipc *ipc)
+{
+	int one = 1;
+	int err;
+
+	memset(ipc, 0, sizeof(*ipc));
+	ipc->nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!ipc->nl)
+		return -errno;
+	/* both are best effort: older kernels still work, less verbosely */
+	mnl_socket_setsockopt(ipc->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(ipc->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(ipc->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		nfg_ipc_close(ipc);
+		return err;
+	}
+	ipc->portid = mnl_socket_get_portid(ipc->nl);
+	ipc->send = sock_send;
+	ipc->recv = sock_recv;
+	ipc->buf = malloc(NFG_IPC_BUFSIZE);
+	if (!ipc->buf) {
+		nfg_ipc_close(ipc);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int nfg_ipc_open(struct nfg_ipc *ipc)
+{
+	int err = nfg_ipc_socket(ipc);
+
+	if (!err)
+		err = nfg_ipc_open_transport(ipc);
+	if (err)
+		nfg_ipc_close(ipc);
+	return err;
+}
+
+void nfg_ipc_close(struct nfg_ipc *ipc)
+{
+	if (ipc->nl)
+		mnl_socket_close(ipc->nl);
+	ipc->nl = NULL;
+	free(ipc->buf);
+	ipc->buf = NULL;
+}
+
+/* --- commands ------------------------------------------------------------ */
+
+struct get_ctx {
+	struct nfg_msg msg;
+	bool got;
+};
+
+static int get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct get_ctx *ctx = data;
+	int err = nfg_msg_parse(nlh, &ctx->msg);
+
+	if (err)
+		return -EBADMSG;
+	ctx->got = true;
+	return 0;
+}
+
+int nfg_ipc_lan_get(struct nfg_ipc *ipc, struct nfg_lan *lan, uint32_t *gen)
+{
+	struct get_ctx ctx = { 0 };
+	int err;
+
+	err = nfg_ipc_request(ipc, nfg_req(ipc, NFGATE_CMD_LAN_GET, NLM_F_ACK),
+		      get_cb, &ctx, NULL);
+	if (err)
+		return err;
+	if (!ctx.got || !ctx.msg.has_lan)
+		return -EBADMSG;
+	*lan = ctx.msg.lan;
+	if (gen)
+		*gen = ctx.msg.generation;
+	return 0;
+}
+
+int nfg_ipc_lan_set(struct nfg_ipc *ipc, const struct nfg_lan *lan)
+{
+	struct nlmsghdr *nlh = nfg_req(ipc, NFGATE_CMD_LAN_SET, NLM_F_ACK);
+
+	nfg_lan_put(nlh, lan);
+	return nfg_ipc_request(ipc, nlh, NULL, NULL, NULL);
+}
+
+int nfg_ipc_lan_del(struct nfg_ipc *ipc)
+{
+	return nfg_ipc_request(ipc, nfg_req(ipc, NFGATE_CMD_LAN_DEL, NLM_F_ACK),
+		       NULL, NULL, NULL);
+}
+
+int nfg_ipc_uplink_get(struct nfg_ipc *ipc, const char *ifname,
+		       struct nfg_uplink *up, uint32_t *gen)
+{
+	struct nlmsghdr *nlh = nfg_req(ipc, NFGATE_CMD_UPLINK_GET, NLM_F_ACK);
+	struct nfg_uplink key = { 0 };
+	struct get_ctx ctx = { 0 };
+	int err;
+
+	snprintf(key.ifname, sizeof(key.ifname), "%s", ifname);
+	NFG_MARK(&key, NFGATE_UPLINK_A_IFNAME);
+	nfg_uplink_put(nlh, &key);
+	err = nfg_ipc_request(ipc, nlh, get_cb, &ctx, NULL);
+	if (err)
+		return err;
+	if (!ctx.got || !ctx.msg.has_uplink)
+		return -EBADMSG;
+	*up = ctx.msg.uplink;
+	if (gen)
+		*gen = ctx.msg.generation;
+	return 0;
+}
+
+struct dump_ctx {
+	struct nfg_uplink *list;
+	size_t n, cap;
+	uint32_t gen;
+};
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+	struct nfg_msg msg;
+
+	if (nfg_msg_parse(nlh, &msg) || !msg.has_uplink)
+		return -EBADMSG;
+	if (ctx->n == ctx->cap) {
+		size_t cap = ctx->cap ? 2 * ctx->cap : 8;
+		struct nfg_uplink *l = realloc(ctx->list, cap * sizeof(*l));
+
+		if (!l)
+			return -ENOMEM;
+		ctx->list = l;
+		ctx->cap = cap;
+	}
+	ctx->list[ctx->n++] = msg.uplink;
+	if (msg.has_generation)
+		ctx->gen = msg.generation;
+	return 0;
+}
+
+int nfg_ipc_uplink_dump(struct nfg_ipc *ipc, struct nfg_uplink **list,
+			size_t *n, uint32_t *gen)
+{
+	struct dump_ctx ctx = { 0 };
+
+	for (int tries = 0; tries <= NFG_DUMP_RETRIES; tries++) {
+		bool intr = false;
+		int err;
+
+		ctx.n = 0;
+		ctx.gen = 0;
+		err = nfg_ipc_request(ipc, nfg_req(ipc, NFGATE_CMD_UPLINK_GET, NLM_F_DUMP),
+			      dump_cb, &ctx, &intr);
+		if (err) {
+			free(ctx.list);
+			return err;
+		}
+		if (intr)
+			continue;	/* raced a change: the list may be wrong */
+		*list = ctx.list;
+		*n = ctx.n;
+		if (gen)
+			*gen = ctx.gen;
+		return 0;
+	}
+	free(ctx.list);
+	return -NFG_EDUMPINTR;
+}
+
+int nfg_ipc_uplink_set(struct nfg_ipc *ipc, const struct nfg_uplink *up)
+{
+	struct nlmsghdr *nlh = nfg_req(ipc, NFGATE_CMD_UPLINK_SET, NLM_F_ACK);
+
+	nfg_uplink_put(nlh, up);
+	return nfg_ipc_request(ipc, nlh, NULL, NULL, NULL);
+}
+
+int nfg_ipc_uplink_del(struct nfg_ipc *ipc, const char *ifname)
+{
+	struct nlmsghdr *nlh = nfg_req(ipc, NFGATE_CMD_UPLINK_DEL, NLM_F_ACK);
+	struct nfg_uplink key = { 0 };
+
+	snprintf(key.ifname, sizeof(key.ifname), "%s", ifname);
+	NFG_MARK(&key, NFGATE_UPLINK_A_IFNAME);
+	nfg_uplink_put(nlh, &key);
+	return nfg_ipc_request(ipc, nlh, NULL, NULL, NULL);
+}
+
+int nfg_ipc_stats_get(struct nfg_ipc *ipc, struct nfg_stats *st, uint32_t *gen)
+{
+	struct get_ctx ctx = { 0 };
+	int err;
+
+	err = nfg_ipc_request(ipc, nfg_req(ipc, NFGATE_CMD_STATS_GET, NLM_F_ACK),
+		      get_cb, &ctx, NULL);
+	if (err)
+		return err;
+	if (!ctx.got || !ctx.msg.has_stats)
+		return -EBADMSG;
+	*st = ctx.msg.stats;
+	if (gen)
+		*gen = ctx.msg.generation;
+	return 0;
+}
+
+/* --- events -------------------------------------------------------------- */
+
+int nfg_ipc_subscribe(struct nfg_ipc *ipc)
+{
+	int rcvbuf = 1 << 20;
+
+	if (!ipc->events_group)
+		return -ENOENT;
+	if (!ipc->nl)
+		return -EOPNOTSUPP;
+	if (mnl_socket_setsockopt(ipc->nl, NETLINK_ADD_MEMBERSHIP,
+				  &ipc->events_group, sizeof(ipc->events_group)) < 0)
+		return -errno;
+	/* best effort: room for bursts (an uplink flapping, a reload) */
+	setsockopt(mnl_socket_get_fd(ipc->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		   sizeof(rcvbuf));
+	return 0;
+}
+
+int nfg_ipc_fd(const struct nfg_ipc *ipc)
+{
+	return ipc->nl ? mnl_socket_get_fd(ipc->nl) : -1;
+}
+
+int nfg_ipc_read_events(struct nfg_ipc *ipc,
+			void (*cb)(const struct nfg_msg *msg, void *data),
+			void *data)
+{
+	const struct nlmsghdr *nlh;
+	struct nfg_msg msg;
+	ssize_t n;
+	int len;
+
+	n = ipc->recv(ipc, ipc->buf, NFG_IPC_BUFSIZE);
+	if (n < 0)
+		return -errno;
+	nlh = (const void *)ipc->buf;
+	for (len = (int)n; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_type != ipc->family_id)
+			continue;
+		if (nfg_msg_parse(nlh, &msg) || msg.cmd != NFGATE_CMD_EVENT)
+			continue;
+		cb(&msg, data);
+	}
+	return 0;
+}
+
+const char *nfg_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case NFG_ENOFAMILY:
+		return "kernel module not loaded (generic netlink family '"
+		       NFGATE_GENL_NAME "' not found)";
+	case NFG_EDUMPINTR:
+		return "the uplink list kept changing while being read";
+	case EPERM:
+		return "permission denied (need CAP_NET_ADMIN)";
+	}
+	return strerror(err);
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Transport to the nfgate generic netlink family. Every function returns 0
+ * or a negative errno; after a kernel error, ipc->extack holds the kernel's
+ * extended ACK message (may be empty). Shared by nfgate and nfgated.
+ */
+#ifndef NFG_IPC_H
+#define NFG_IPC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "model.h"
+
+/* The family is not registered: the module is not loaded. */
+#define NFG_ENOFAMILY	4096
+/* A dump raced configuration changes more than NFG_DUMP_RETRIES times. */
+#define NFG_EDUMPINTR	4097
+#define NFG_DUMP_RETRIES 10
+
+#define NFG_IPC_BUFSIZE 32768
+
+struct mnl_socket;
+struct nlmsghdr;
+
+struct nfg_ipc {
+	struct mnl_socket *nl;
+	uint16_t family_id;
+	uint32_t events_group;		/* 0: the family has no such group */
+	uint32_t seq;
+	uint32_t portid;
+	char extack[256];		/* kernel's message for the last error */
+	/*
+	 * Transport, the real socket by default. The host tests replace it
+	 * with an in-memory fake kernel.
+	 */
+	ssize_t (*send)(struct nfg_ipc *ipc, const void *buf, size_t len);
+	ssize_t (*recv)(struct nfg_ipc *ipc, void *buf, size_t len);
+	void *priv;
+	char *buf;			/* NFG_IPC_BUFSIZE */
+	char req[1024];			/* last request, to name bad attributes */
+};
+
+/* Opens a socket (ext ack on, capped acks) and resolves the family. */
+int nfg_ipc_open(struct nfg_ipc *ipc);
+/* Only the socket part of nfg_ipc_open(). */
+int nfg_ipc_socket(struct nfg_ipc *ipc);
+/* Same, over the transport already set in ipc->send/recv. */
+int nfg_ipc_open_transport(struct nfg_ipc *ipc);
+void nfg_ipc_close(struct nfg_ipc *ipc);
+
+int nfg_ipc_lan_get(struct nfg_ipc *ipc, struct nfg_lan *lan, uint32_t *gen);
+int nfg_ipc_lan_set(struct nfg_ipc *ipc, const struct nfg_lan *lan);
+int nfg_ipc_lan_del(struct nfg_ipc *ipc);
+int nfg_ipc_uplink_get(struct nfg_ipc *ipc, const char *ifname,
+		       struct nfg_uplink *up, uint32_t *gen);
+/* Every uplink, restarting the dump on NLM_F_DUMP_INTR. *list: free(). */
+int nfg_ipc_uplink_dump(struct nfg_ipc *ipc, struct nfg_uplink **list,
+			size_t *n, uint32_t *gen);
+int nfg_ipc_uplink_set(struct nfg_ipc *ipc, const struct nfg_uplink *up);
+int nfg_ipc_uplink_del(struct nfg_ipc *ipc, const char *ifname);
+int nfg_ipc_stats_get(struct nfg_ipc *ipc, struct nfg_stats *st, uint32_t *gen);
+
+/*
+ * The layer below the commands. nfg_ipc_msg() starts a request in ipc->req
+ * (type: family id, genl cmd and version). nfg_ipc_request() sends it and
+ * reads the reply until the ACK or NLMSG_DONE, calling cb for every message
+ * of the request's type; *intr tells whether NLM_F_DUMP_INTR was seen.
+ */
+typedef int (*nfg_data_cb)(const struct nlmsghdr *nlh, void *data);
+struct nlmsghdr *nfg_ipc_msg(struct nfg_ipc *ipc, uint16_t type, uint8_t cmd,
+			     uint8_t version, uint16_t flags);
+int nfg_ipc_request(struct nfg_ipc *ipc, struct nlmsghdr *nlh, nfg_data_cb cb,
+		    void *data, bool *intr);
+
+/* Joins the "events" multicast group. */
+int nfg_ipc_subscribe(struct nfg_ipc *ipc);
+/* File descriptor to poll for events; -1 with a fake transport. */
+int nfg_ipc_fd(const struct nfg_ipc *ipc);
+/*
+ * Reads one datagram and calls cb for every NFGATE_CMD_EVENT in it.
+ * -ENOBUFS: events were lost (the socket stays usable).
+ */
+int nfg_ipc_read_events(struct nfg_ipc *ipc,
+			void (*cb)(const struct nfg_msg *msg, void *data),
+			void *data);
+
+/* Human text for an error returned above (errno or NFG_E*). */
+const char *nfg_strerror(int err);
+
+#endif

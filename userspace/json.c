@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * JSON output. The shapes (keys snake_case, numbers as numbers, addresses
+ * as dotted-quad strings, enums as strings):
+ *
+ * nfgate -j show
+ *   { "generation": 42,
+ *     "lan": LAN or null,
+ *     "uplinks": [ UPLINK, ... ],
+ *     "stats": STATS }
+ * nfgate -j show lan              LAN or null
+ * nfgate -j show uplinks          [ UPLINK, ... ]
+ * nfgate -j show uplinks IFNAME   UPLINK
+ * nfgate -j show stats            STATS
+ *
+ * LAN    { "ifname": "br0", "ifindex": 3, "subnet": "192.168.0.0/22",
+ *          "address": "192.168.0.0", "prefixlen": 22 }
+ * UPLINK { "ifname": "ppp0", "ifindex": 5,
+ *          "oper": "absent"|"down"|"up", "admin": "down"|"up",
+ *          "tier": 0, "weight": 3, "health": 1000, "effective_weight": 3,
+ *          "address": "100.64.0.2", "flows": 12,
+ *          "changed_ms": 123456 (CLOCK_BOOTTIME), "changed_ago_ms": 5000,
+ *          "tx_packets": 1, "tx_bytes": 2, "rx_packets": 3, "rx_bytes": 4 }
+ * STATS  { "pre_routing": 1, "local_out": 2, "forward": 3, "post_routing": 4 }
+ *
+ * In show output every key is present; a value the kernel did not send is
+ * null (ifindex is 0 and address null while the device is absent).
+ *
+ * nfgate -j monitor: one object per line,
+ *   { "time": "2025-01-31T12:00:00.123+01:00",
+ *     "event": "lan_set"|"lan_del"|"uplink_new"|"uplink_change"|
+ *              "uplink_state"|"uplink_del",
+ *     "generation": 43, "lan": LAN | "uplink": UPLINK }
+ * where the object holds only the attributes the event carried (for a
+ * deletion: the key only) and has no "changed_ago_ms".
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "format.h"
+#include "json.h"
+
+void json_init(struct json *j, FILE *f, bool pretty)
+{
+	memset(j, 0, sizeof(*j));
+	j->f = f;
+	j->pretty = pretty;
+	j->first[0] = true;
+}
+
+static void indent(struct json *j)
+{
+	if (!j->pretty)
+		return;
+	fputc('\n', j->f);
+	for (int i = 0; i < j->depth; i++)
+		fputs("  ", j->f);
+}
+
+static void put_escaped(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\r': fputs("\\r", f); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void element(struct json *j, const char *key)
+{
+	if (!j->first[j->depth])
+		fputc(',', j->f);
+	if (j->depth > 0)
+		indent(j);
+	j->first[j->depth] = false;
+	if (key) {
+		put_escaped(j->f, key);
+		fputs(j->pretty ? ": " : ":", j->f);
+	}
+}
+
+static void open_(struct json *j, const char *key, char c)
+{
+	element(j, key);
+	fputc(c, j->f);
+	if (j->depth < JSON_MAX_DEPTH - 1)
+		j->depth++;
+	j->first[j->depth] = true;
+}
+
+static void close_(struct json *j, char c)
+{
+	bool empty = j->first[j->depth];
+
+	if (j->depth > 0)
+		j->depth--;
+	if (!empty)
+		indent(j);
+	fputc(c, j->f);
+}
+
+void json_object_begin(struct json *j, const char *key) { open_(j, key, '{'); }
+void json_object_end(struct json *j) { close_(j, '}'); }
+void json_array_begin(struct json *j, const char *key) { open_(j, key, '['); }
+void json_array_end(struct json *j) { close_(j, ']'); }
+
+void json_string(struct json *j, const char *key, const char *s)
+{
+	element(j, key);
+	put_escaped(j->f, s);
+}
+
+void json_uint(struct json *j, const char *key, uint64_t v)
+{
+	element(j, key);
+	fprintf(j->f, "%" PRIu64, v);
+}
+
+void json_bool(struct json *j, const char *key, bool v)
+{
+	element(j, key);
+	fputs(v ? "true" : "false", j->f);
+}
+
+void json_null(struct json *j, const char *key)
+{
+	element(j, key);
+	fputs("null", j->f);
+}
+
+void json_finish(struct json *j)
+{
+	fputc('\n', j->f);
+	fflush(j->f);
+}
+
+static void json_in4(struct json *j, const char *key, uint32_t addr)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &addr, buf, sizeof(buf));
+	json_string(j, key, buf);
+}
+
+static void json_enum(struct json *j, const char *key, const char *name,
+		      uint64_t v)
+{
+	if (name)
+		json_string(j, key, name);
+	else
+		json_uint(j, key, v);	/* newer kernel: a value we do not know */
+}
+
+static void json_fields(struct json *j, const void *obj, uint32_t present,
+			const struct nfg_field *t, size_t n, bool all)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct nfg_field *f = &t[i];
+		uint64_t v;
+
+		if (!(present & (1U << f->attr))) {
+			if (all)
+				json_null(j, f->key);
+			continue;
+		}
+		v = nfg_field_uint(obj, f);
+		switch (f->type) {
+		case NFG_F_STRING:
+			json_string(j, f->key, nfg_field_str(obj, f));
+			break;
+		case NFG_F_IN4:
+			if (v || !all)
+				json_in4(j, f->key, (uint32_t)v);
+			else
+				json_null(j, f->key);
+			break;
+		case NFG_F_ADMIN:
+			json_enum(j, f->key, nfg_admin_name(v), v);
+			break;
+		case NFG_F_OPER:
+			json_enum(j, f->key, nfg_oper_name(v), v);
+			break;
+		default:
+			json_uint(j, f->key, v);
+		}
+	}
+}
+
+void nfg_json_lan(struct json *j, const char *key, const struct nfg_lan *lan,
+		  bool all)
+{
+	if (!lan) {
+		json_null(j, key);
+		return;
+	}
+	json_object_begin(j, key);
+	for (size_t i = 0; i < nfg_lan_nfields; i++) {
+		const struct nfg_field *f = &nfg_lan_fields[i];
+
+		/* "subnet" goes right after ifindex, as people read it */
+		if (f->attr == NFGATE_LAN_A_ADDR) {
+			if (NFG_HAS(lan, NFGATE_LAN_A_ADDR) &&
+			    NFG_HAS(lan, NFGATE_LAN_A_PREFIXLEN)) {
+				char buf[32];
+
+				fmt_subnet(buf, sizeof(buf), lan);
+				json_string(j, "subnet", buf);
+			} else if (all) {
+				json_null(j, "subnet");
+			}
+		}
+		if (NFG_HAS(lan, f->attr) && f->type == NFG_F_IN4)
+			json_in4(j, f->key, (uint32_t)nfg_field_uint(lan, f));
+		else
+			json_fields(j, lan, lan->present, f, 1, all);
+	}
+	json_object_end(j);
+}
+
+void nfg_json_uplink(struct json *j, const char *key,
+		     const struct nfg_uplink *up, bool all, uint64_t now_ms)
+{
+	json_object_begin(j, key);
+	for (size_t i = 0; i < nfg_uplink_nfields; i++) {
+		const struct nfg_field *f = &nfg_uplink_fields[i];
+
+		json_fields(j, up, up->present, f, 1, all);
+		if (f->attr == NFGATE_UPLINK_A_CHANGED_MS && now_ms) {
+			if (NFG_HAS(up, f->attr))
+				json_uint(j, "changed_ago_ms",
+					  now_ms > up->changed_ms ? now_ms - up->changed_ms : 0);
+			else if (all)
+				json_null(j, "changed_ago_ms");
+		}
+	}
+	json_object_end(j);
+}
+
+void nfg_json_stats(struct json *j, const char *key, const struct nfg_stats *st,
+		    bool all)
+{
+	json_object_begin(j, key);
+	for (unsigned int i = 1; i <= NFGATE_STAT_MAX; i++) {
+		const char *name = nfg_stat_name(i);
+
+		if (!name)
+			continue;
+		if (st->present & (1U << i))
+			json_uint(j, name, st->counter[i]);
+		else if (all)
+			json_null(j, name);
+	}
+	json_object_end(j);
+}
+
+void nfg_json_event(struct json *j, const struct nfg_msg *msg, const char *time)
+{
+	json_object_begin(j, NULL);
+	json_string(j, "time", time);
+	if (msg->has_event)
+		json_enum(j, "event", nfg_event_name(msg->event), msg->event);
+	if (msg->has_generation)
+		json_uint(j, "generation", msg->generation);
+	if (msg->has_lan)
+		nfg_json_lan(j, "lan", &msg->lan, false);
+	if (msg->has_uplink)
+		nfg_json_uplink(j, "uplink", &msg->uplink, false, 0);
+	json_object_end(j);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A small streaming JSON writer and the JSON form of the objects. */
+#ifndef NFG_JSON_H
+#define NFG_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model.h"
+
+#define JSON_MAX_DEPTH 16
+
+struct json {
+	FILE *f;
+	bool pretty;		/* indented, else one line */
+	int depth;
+	bool first[JSON_MAX_DEPTH];
+};
+
+void json_init(struct json *j, FILE *f, bool pretty);
+/* key: NULL inside an array or at the top. */
+void json_object_begin(struct json *j, const char *key);
+void json_object_end(struct json *j);
+void json_array_begin(struct json *j, const char *key);
+void json_array_end(struct json *j);
+void json_string(struct json *j, const char *key, const char *s);
+void json_uint(struct json *j, const char *key, uint64_t v);
+void json_bool(struct json *j, const char *key, bool v);
+void json_null(struct json *j, const char *key);
+/* Ends the document with a newline. */
+void json_finish(struct json *j);
+
+/*
+ * Objects. all: every key of the shape, null when the kernel did not send
+ * the attribute (show); otherwise only the attributes sent (events).
+ * now_ms: CLOCK_BOOTTIME now, adds "changed_ago_ms" (0: leave it out).
+ */
+void nfg_json_lan(struct json *j, const char *key, const struct nfg_lan *lan,
+		  bool all);
+void nfg_json_uplink(struct json *j, const char *key,
+		     const struct nfg_uplink *up, bool all, uint64_t now_ms);
+void nfg_json_stats(struct json *j, const char *key, const struct nfg_stats *st,
+		    bool all);
+/* One event as one object; time: ISO 8601 timestamp. */
+void nfg_json_event(struct json *j, const struct nfg_msg *msg, const char *time);
+
+#endif

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "loop.h"
+
+struct loop_source {
+	int fd;
+	loop_fn fn;
+	void *data;
+	struct loop_source *next;
+};
+
+int loop_init(struct loop *loop)
+{
+	loop->stop = false;
+	loop->status = 0;
+	loop->sources = NULL;
+	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+	return loop->epfd < 0 ? -errno : 0;
+}
+
+int loop_add(struct loop *loop, int fd, loop_fn fn, void *data)
+{
+	struct loop_source *s = calloc(1, sizeof(*s));
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (!s)
+		return -ENOMEM;
+	s->fd = fd;
+	s->fn = fn;
+	s->data = data;
+	ev.data.ptr = s;
+	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		int err = -errno;
+
+		free(s);
+		return err;
+	}
+	s->next = loop->sources;
+	loop->sources = s;
+	return 0;
+}
+
+int loop_del(struct loop *loop, int fd)
+{
+	for (struct loop_source **p = &loop->sources; *p; p = &(*p)->next) {
+		struct loop_source *s = *p;
+
+		if (s->fd != fd)
+			continue;
+		epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL);
+		*p = s->next;
+		free(s);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int loop_run(struct loop *loop)
+{
+	while (!loop->stop) {
+		struct epoll_event ev[16];
+		int n = epoll_wait(loop->epfd, ev, 16, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		/* one event at a time: a callback may remove other sources */
+		for (int i = 0; i < n && !loop->stop; i++) {
+			struct loop_source *s = ev[i].data.ptr, *t;
+
+			for (t = loop->sources; t && t != s; t = t->next)
+				;
+			if (t)
+				s->fn(loop, s->fd, ev[i].events, s->data);
+		}
+	}
+	return loop->status;
+}
+
+void loop_stop(struct loop *loop, int status)
+{
+	loop->stop = true;
+	loop->status = status;
+}
+
+void loop_close(struct loop *loop)
+{
+	while (loop->sources)
+		loop_del(loop, loop->sources->fd);
+	if (loop->epfd >= 0)
+		close(loop->epfd);
+	loop->epfd = -1;
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfgated: the nfgate agent. Reads the config file, makes the kernel match
+ * it, re-reads it on SIGHUP and exits on SIGTERM/SIGINT leaving the kernel
+ * configured. Always runs in the foreground (systemd Type=simple); -f logs
+ * to stderr instead of syslog.
+ *
+ * The main loop is epoll over a signalfd; health probes, rtnetlink and
+ * event sockets and supervised processes will be more loop sources.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "config.h"
+#include "ipc.h"
+#include "log.h"
+#include "loop.h"
+
+/* The host tests point this at their fake kernel. */
+int (*agent_ipc_open)(struct nfg_ipc *ipc) = nfg_ipc_open;
+
+struct agent {
+	const char *conf_path;
+	struct nfg_config cfg;		/* the running configuration */
+	struct loop loop;
+	int sigfd;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: nfgated [-c FILE] [-f] [-t]\n"
+		"  -c, --config FILE  configuration (default " NFG_CONF_DEFAULT ")\n"
+		"  -f, --foreground   log to stderr instead of syslog\n"
+		"  -t, --check        validate the configuration, apply nothing, exit 0/1\n"
+		"  -h, --help         this help\n"
+		"Signals: HUP re-reads the configuration, TERM/INT exit (the kernel\n"
+		"keeps its configuration).\n");
+}
+
+static void log_errors(const struct nfg_errors *errs)
+{
+	for (size_t i = 0; i < errs->n; i++)
+		log_err("%s", errs->msg[i]);
+}
+
+static int load(const char *path, struct nfg_config *cfg)
+{
+	struct nfg_errors errs = { 0 };
+	int ret = nfg_config_load(path, cfg, &errs);
+
+	log_errors(&errs);
+	nfg_errors_free(&errs);
+	return ret;
+}
+
+/* A fresh socket per apply: the family id changes if the module reloads. */
+static int apply(const struct nfg_config *cfg)
+{
+	struct nfg_errors errs = { 0 };
+	struct nfg_ipc ipc;
+	size_t changes;
+	int err;
+
+	err = agent_ipc_open(&ipc);
+	if (err) {
+		log_err("%s", nfg_strerror(err));
+		return -1;
+	}
+	err = nfg_apply(&ipc, cfg, &errs, &changes);
+	nfg_ipc_close(&ipc);
+	log_errors(&errs);
+	nfg_errors_free(&errs);
+	log_info("configuration %s: LAN %s, %zu uplink(s), %zu change(s)",
+		 err ? "partly applied" : "applied", cfg->lan.ifname,
+		 cfg->n_uplinks, changes);
+	return err;
+}
+
+static void reload(struct agent *a)
+{
+	struct nfg_config cfg;
+
+	log_info("SIGHUP: reloading %s", a->conf_path);
+	if (load(a->conf_path, &cfg)) {
+		log_err("%s is not valid, nothing applied, keeping the running configuration",
+			a->conf_path);
+		return;
+	}
+	apply(&cfg);
+	/* the file is valid: it is the configuration now, even if the kernel
+	 * refused a part of it (logged above; the next SIGHUP retries) */
+	nfg_config_free(&a->cfg);
+	a->cfg = cfg;
+}
+
+static void on_signal(struct loop *loop, int fd, uint32_t events, void *data)
+{
+	struct signalfd_siginfo si;
+	struct agent *a = data;
+
+	(void)events;
+	if (read(fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	switch (si.ssi_signo) {
+	case SIGHUP:
+		reload(a);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_info("%s: exiting, the kernel keeps its configuration",
+			 strsignal((int)si.ssi_signo));
+		loop_stop(loop, 0);
+		break;
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "check", no_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct agent a = { .conf_path = NFG_CONF_DEFAULT, .sigfd = -1 };
+	bool foreground = false, check = false;
+	sigset_t mask;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "c:fth", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			a.conf_path = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 't':
+			check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "nfgated: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+
+	if (check) {
+		struct nfg_errors errs = { 0 };
+
+		ret = nfg_config_load(a.conf_path, &a.cfg, &errs);
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.msg[i]);
+		nfg_errors_free(&errs);
+		if (ret)
+			return 1;
+		printf("%s: OK (LAN %s, %zu uplink(s))\n", a.conf_path,
+		       a.cfg.lan.ifname, a.cfg.n_uplinks);
+		nfg_config_free(&a.cfg);
+		return 0;
+	}
+
+	log_init("nfgated", foreground);
+	if (load(a.conf_path, &a.cfg)) {
+		log_err("%s is not valid, nothing applied", a.conf_path);
+		return 1;
+	}
+
+	/* signals first, so a SIGHUP during the first apply is not lost */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	a.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (a.sigfd < 0 || loop_init(&a.loop) ||
+	    loop_add(&a.loop, a.sigfd, on_signal, &a)) {
+		log_err("main loop: %s", strerror(errno));
+		return 1;
+	}
+
+	if (apply(&a.cfg)) {
+		ret = 1;
+		goto out;
+	}
+	log_info("running (pid %d)", (int)getpid());
+	ret = loop_run(&a.loop);
+	if (ret < 0) {
+		log_err("main loop: %s", strerror(-ret));
+		ret = 1;
+	}
+out:
+	loop_close(&a.loop);
+	close(a.sigfd);
+	nfg_config_free(&a.cfg);
+	return ret;
+}

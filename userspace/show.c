@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nfgate show [lan | uplinks [IFNAME] | stats] */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "ipc.h"
+#include "json.h"
+#include "subcommands.h"
+
+#define SNAPSHOT_TRIES 5
+
+void show_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [-j] show [lan | uplinks [IFNAME] | stats]\n"
+		"\n"
+		"Without an argument, shows the LAN, a table of the uplinks and the\n"
+		"counters. 'uplinks IFNAME' shows one uplink in detail. With -j, prints\n"
+		"JSON (shape: userspace/README.md).\n", PROG_NAME);
+}
+
+struct snapshot {
+	bool has_lan;
+	struct nfg_lan lan;
+	struct nfg_uplink *ups;
+	size_t n;
+	struct nfg_stats st;
+	uint32_t gen;
+};
+
+/* LAN, uplinks and counters of one generation (retried if they raced). */
+static int fetch(struct nfg_ipc *ipc, struct snapshot *s, const char **what)
+{
+	int err = 0;
+
+	for (int tries = 0; tries < SNAPSHOT_TRIES; tries++) {
+		uint32_t glan = 0, gup = 0, gst = 0;
+
+		free(s->ups);
+		memset(s, 0, sizeof(*s));
+		*what = "get lan";
+		err = nfg_ipc_lan_get(ipc, &s->lan, &glan);
+		if (err && err != -ENOENT)
+			return err;
+		s->has_lan = !err;
+		*what = "get uplinks";
+		err = nfg_ipc_uplink_dump(ipc, &s->ups, &s->n, &gup);
+		if (err)
+			return err;
+		*what = "get stats";
+		err = nfg_ipc_stats_get(ipc, &s->st, &gst);
+		if (err)
+			return err;
+		s->gen = gst;
+		if ((!s->has_lan || glan == gst) && (!s->n || gup == gst))
+			break;
+	}
+	return 0;
+}
+
+static void uplink_row(struct table *t, const struct nfg_uplink *up, uint64_t now)
+{
+	char c[15][32];
+	char *cells[15];
+	int i = 0;
+
+#define CELL(...) snprintf(c[i++], sizeof(c[0]), __VA_ARGS__)
+#define HAS(a) NFG_HAS(up, NFGATE_UPLINK_A_##a)
+	CELL("%s", up->ifname);
+	if (HAS(IFINDEX) && up->ifindex)
+		CELL("%u", up->ifindex);
+	else
+		CELL("-");
+	CELL("%s", HAS(OPER) && nfg_oper_name(up->oper) ? nfg_oper_name(up->oper) : "?");
+	CELL("%s", HAS(ADMIN) && nfg_admin_name(up->admin) ? nfg_admin_name(up->admin) : "?");
+	CELL("%u", up->tier);
+	CELL("%u", up->weight);
+	CELL("%u", up->health);
+	CELL("%u", up->eff_weight);
+	if (HAS(ADDR) && up->addr)
+		fmt_in4(c[i++], sizeof(c[0]), up->addr);
+	else
+		CELL("-");
+	CELL("%u", up->flows);
+	fmt_count(c[i++], sizeof(c[0]), up->tx_packets);
+	fmt_bytes(c[i++], sizeof(c[0]), up->tx_bytes);
+	fmt_count(c[i++], sizeof(c[0]), up->rx_packets);
+	fmt_bytes(c[i++], sizeof(c[0]), up->rx_bytes);
+	if (HAS(CHANGED_MS) && now >= up->changed_ms) {
+		fmt_duration(c[i], sizeof(c[0]), now - up->changed_ms);
+		strcat(c[i++], " ago");
+	} else {
+		CELL("-");
+	}
+#undef HAS
+#undef CELL
+	for (int k = 0; k < i; k++)
+		cells[k] = c[k];
+	table_add(t, cells);
+}
+
+static void print_uplinks_table(const struct nfg_uplink *ups, size_t n)
+{
+	static const char *const head[] = {
+		"IFNAME", "IFINDEX", "OPER", "ADMIN", "TIER", "WEIGHT", "HEALTH",
+		"EFF", "ADDRESS", "FLOWS", "TX PKTS", "TX BYTES", "RX PKTS",
+		"RX BYTES", "CHANGED",
+	};
+	uint64_t now = now_boottime_ms();
+	struct table t;
+
+	if (!n) {
+		printf("uplinks: none\n");
+		return;
+	}
+	table_init(&t, "lrllrrrrlrrrrrl", head);
+	for (size_t i = 0; i < n; i++)
+		uplink_row(&t, &ups[i], now);
+	table_print(&t, stdout);
+	table_free(&t);
+}
+
+static void print_lan(const struct nfg_lan *lan)
+{
+	char subnet[32];
+
+	if (!lan) {
+		printf("lan: none\n");
+		return;
+	}
+	fmt_subnet(subnet, sizeof(subnet), lan);
+	if (lan->ifindex)
+		printf("lan: %s (ifindex %u), subnet %s\n", lan->ifname, lan->ifindex, subnet);
+	else
+		printf("lan: %s (absent), subnet %s\n", lan->ifname, subnet);
+}
+
+static void print_stats(const struct nfg_stats *st)
+{
+	const char *sep = "";
+
+	printf("counters:");
+	for (unsigned int i = 1; i <= NFGATE_STAT_MAX; i++) {
+		if (!nfg_stat_name(i) || !(st->present & (1U << i)))
+			continue;
+		printf("%s %s %" PRIu64, sep, nfg_stat_name(i), st->counter[i]);
+		sep = ",";
+	}
+	printf("\n");
+}
+
+static void print_uplink_detail(const struct nfg_uplink *up)
+{
+	char a[32], b[32], c[32], d[32];
+	uint64_t now = now_boottime_ms();
+
+	printf("uplink: %s\n", up->ifname);
+	if (up->ifindex)
+		printf("  ifindex: %u\n", up->ifindex);
+	else
+		printf("  ifindex: - (no such device)\n");
+	printf("  oper: %s\n", nfg_oper_name(up->oper) ? nfg_oper_name(up->oper) : "?");
+	printf("  admin: %s\n", nfg_admin_name(up->admin) ? nfg_admin_name(up->admin) : "?");
+	printf("  tier: %u\n", up->tier);
+	printf("  weight: %u\n", up->weight);
+	printf("  health: %u/%u\n", up->health, NFGATE_HEALTH_MAX);
+	printf("  effective weight: %u\n", up->eff_weight);
+	if (up->addr) {
+		fmt_in4(a, sizeof(a), up->addr);
+		printf("  address: %s\n", a);
+	} else {
+		printf("  address: -\n");
+	}
+	printf("  flows: %u\n", up->flows);
+	if (NFG_HAS(up, NFGATE_UPLINK_A_CHANGED_MS) && now >= up->changed_ms) {
+		fmt_duration(a, sizeof(a), now - up->changed_ms);
+		printf("  last change: %s ago\n", a);
+	}
+	fmt_bytes(a, sizeof(a), up->tx_bytes);
+	fmt_count(b, sizeof(b), up->tx_packets);
+	fmt_bytes(c, sizeof(c), up->rx_bytes);
+	fmt_count(d, sizeof(d), up->rx_packets);
+	printf("  transfer: %s (%s packets) sent, %s (%s packets) received\n", a, b, c, d);
+}
+
+static int show_all(struct nfg_ipc *ipc)
+{
+	struct snapshot s = { 0 };
+	const char *what;
+	int err = fetch(ipc, &s, &what);
+
+	if (err) {
+		free(s.ups);
+		return cli_error(ipc, what, err);
+	}
+	if (opt_json) {
+		struct json j;
+		uint64_t now = now_boottime_ms();
+
+		json_init(&j, stdout, true);
+		json_object_begin(&j, NULL);
+		json_uint(&j, "generation", s.gen);
+		nfg_json_lan(&j, "lan", s.has_lan ? &s.lan : NULL, true);
+		json_array_begin(&j, "uplinks");
+		for (size_t i = 0; i < s.n; i++)
+			nfg_json_uplink(&j, NULL, &s.ups[i], true, now);
+		json_array_end(&j);
+		nfg_json_stats(&j, "stats", &s.st, true);
+		json_object_end(&j);
+		json_finish(&j);
+	} else {
+		print_lan(s.has_lan ? &s.lan : NULL);
+		printf("generation: %u\n\n", s.gen);
+		print_uplinks_table(s.ups, s.n);
+		printf("\n");
+		print_stats(&s.st);
+	}
+	free(s.ups);
+	return 0;
+}
+
+static int show_lan(struct nfg_ipc *ipc)
+{
+	struct nfg_lan lan;
+	int err = nfg_ipc_lan_get(ipc, &lan, NULL);
+
+	if (err && err != -ENOENT)
+		return cli_error(ipc, "get lan", err);
+	if (opt_json) {
+		struct json j;
+
+		json_init(&j, stdout, true);
+		nfg_json_lan(&j, NULL, err ? NULL : &lan, true);
+		json_finish(&j);
+	} else {
+		print_lan(err ? NULL : &lan);
+	}
+	return 0;
+}
+
+static int show_uplinks(struct nfg_ipc *ipc)
+{
+	struct nfg_uplink *ups = NULL;
+	size_t n = 0;
+	int err = nfg_ipc_uplink_dump(ipc, &ups, &n, NULL);
+
+	if (err)
+		return cli_error(ipc, "get uplinks", err);
+	if (opt_json) {
+		uint64_t now = now_boottime_ms();
+		struct json j;
+
+		json_init(&j, stdout, true);
+		json_array_begin(&j, NULL);
+		for (size_t i = 0; i < n; i++)
+			nfg_json_uplink(&j, NULL, &ups[i], true, now);
+		json_array_end(&j);
+		json_finish(&j);
+	} else {
+		print_uplinks_table(ups, n);
+	}
+	free(ups);
+	return 0;
+}
+
+static int show_uplink(struct nfg_ipc *ipc, const char *ifname)
+{
+	struct nfg_uplink up;
+	int err = nfg_ipc_uplink_get(ipc, ifname, &up, NULL);
+
+	if (err == -ENOENT) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "show uplink %s", ifname);
+		return cli_error_msg(ipc, what, "no such uplink");
+	}
+	if (err)
+		return cli_error(ipc, "get uplink", err);
+	if (opt_json) {
+		struct json j;
+
+		json_init(&j, stdout, true);
+		nfg_json_uplink(&j, NULL, &up, true, now_boottime_ms());
+		json_finish(&j);
+	} else {
+		print_uplink_detail(&up);
+	}
+	return 0;
+}
+
+static int show_stats(struct nfg_ipc *ipc)
+{
+	struct nfg_stats st;
+	int err = nfg_ipc_stats_get(ipc, &st, NULL);
+
+	if (err)
+		return cli_error(ipc, "get stats", err);
+	if (opt_json) {
+		struct json j;
+
+		json_init(&j, stdout, true);
+		nfg_json_stats(&j, NULL, &st, true);
+		json_finish(&j);
+	} else {
+		print_stats(&st);
+	}
+	return 0;
+}
+
+int show_main(int argc, char *argv[])
+{
+	struct nfg_ipc ipc;
+	const char *what = argc > 1 ? argv[1] : NULL;
+	int ret;
+
+	if (what && strcmp(what, "lan") && strcmp(what, "uplinks") &&
+	    strcmp(what, "uplink") && strcmp(what, "stats"))
+		return cli_usage_error(show_usage, "show", "expected lan, uplinks or stats");
+	if (argc > (what && !strncmp(what, "uplink", 6) ? 3 : 2))
+		return cli_usage_error(show_usage, "show", "too many arguments");
+	if (cli_open(&ipc))
+		return 1;
+	if (!what)
+		ret = show_all(&ipc);
+	else if (!strcmp(what, "lan"))
+		ret = show_lan(&ipc);
+	else if (!strcmp(what, "stats"))
+		ret = show_stats(&ipc);
+	else if (argc == 3)
+		ret = show_uplink(&ipc, argv[2]);
+	else
+		ret = show_uplinks(&ipc);
+	nfg_ipc_close(&ipc);
+	return ret;
+}

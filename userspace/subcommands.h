@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The subcommands of nfgate, one file each, and what they share. */
+#ifndef NFG_SUBCOMMANDS_H
+#define NFG_SUBCOMMANDS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct nfg_ipc;
+
+extern const char *PROG_NAME;
+extern bool opt_json;
+
+/* Exit statuses */
+#define EXIT_USAGE 2
+
+/* Each returns the exit status; argv[0] is the subcommand's name. */
+int show_main(int argc, char *argv[]);
+int set_main(int argc, char *argv[]);
+int del_main(int argc, char *argv[]);
+int monitor_main(int argc, char *argv[]);
+int dump_main(int argc, char *argv[]);
+
+void show_usage(FILE *f);
+void set_usage(FILE *f);
+void del_usage(FILE *f);
+void monitor_usage(FILE *f);
+void dump_usage(FILE *f);
+
+/* nfg_ipc_open(); the host tests point it at their fake kernel. */
+extern int (*cli_ipc_open)(struct nfg_ipc *ipc);
+/* Opens the family; prints the error and returns -1 on failure. */
+int cli_open(struct nfg_ipc *ipc);
+/* "nfgate: what: strerror (kernel: extack)" on stderr; returns 1. */
+int cli_error(struct nfg_ipc *ipc, const char *what, int err);
+/* "nfgate: what: msg (kernel: extack)" on stderr; returns 1. */
+int cli_error_msg(struct nfg_ipc *ipc, const char *what, const char *msg);
+/* "nfgate: what: msg" + usage on stderr; returns EXIT_USAGE. */
+int cli_usage_error(void (*usage)(FILE *f), const char *what, const char *msg);
+
+#endif

@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "fake_kernel.h"
+
+/* --- datagram queue ------------------------------------------------------- */
+
+static char *msg_room(struct fake_kernel *k, size_t *room)
+{
+	int slot;
+
+	if (!k->open || k->split) {
+		slot = k->qtail;
+		k->qtail = (k->qtail + 1) % FAKE_QUEUE;
+		k->qlen[slot] = 0;
+		k->open = true;
+	}
+	slot = (k->qtail + FAKE_QUEUE - 1) % FAKE_QUEUE;
+	*room = sizeof(k->q[0]) - k->qlen[slot];
+	return k->q[slot] + k->qlen[slot];
+}
+
+static void msg_commit(struct fake_kernel *k, const struct nlmsghdr *nlh)
+{
+	int slot = (k->qtail + FAKE_QUEUE - 1) % FAKE_QUEUE;
+
+	k->qlen[slot] += NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+static struct nlmsghdr *reply_start(struct fake_kernel *k, const struct nlmsghdr *req,
+				    uint16_t type, uint16_t flags, uint8_t cmd)
+{
+	size_t room;
+	char *buf = msg_room(k, &room);
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+
+	memset(buf, 0, 1024 < room ? 1024 : room);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = req ? req->nlmsg_seq : 0;
+	nlh->nlmsg_pid = 0;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = NFGATE_GENL_VERSION;
+	return nlh;
+}
+
+static void ack(struct fake_kernel *k, const struct nlmsghdr *req, int error,
+		const char *msg, const void *bad_attr, int miss_type,
+		const void *miss_nest)
+{
+	size_t room;
+	char *buf = msg_room(k, &room);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsgerr *e;
+	size_t plen = error && k->uncapped ? req->nlmsg_len - sizeof(*req) : 0;
+
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_seq = req->nlmsg_seq;
+	nlh->nlmsg_flags = plen ? 0 : NLM_F_CAPPED;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e) + NLMSG_ALIGN(plen));
+	e->error = error;
+	e->msg = *req;
+	memcpy(e + 1, req + 1, plen);
+	if (error && (msg || bad_attr || miss_type)) {
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		if (msg)
+			mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
+		if (bad_attr)
+			mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS,
+					 (uint32_t)((const char *)bad_attr - (const char *)req));
+		if (miss_type) {
+			mnl_attr_put_u32(nlh, NLMSGERR_ATTR_MISS_TYPE, (uint32_t)miss_type);
+			if (miss_nest)
+				mnl_attr_put_u32(nlh, NLMSGERR_ATTR_MISS_NEST,
+						 (uint32_t)((const char *)miss_nest - (const char *)req));
+		}
+	}
+	msg_commit(k, nlh);
+	k->open = false;	/* the answer ends here */
+}
+
+static void done(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	size_t room;
+	char *buf = msg_room(k, &room);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	int zero = 0;
+
+	nlh->nlmsg_type = NLMSG_DONE;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	nlh->nlmsg_seq = req->nlmsg_seq;
+	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(zero)), &zero, sizeof(zero));
+	msg_commit(k, nlh);
+	k->open = false;
+}
+
+static void logf_(struct fake_kernel *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (k->nlog >= 64)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(k->log[k->nlog++], sizeof(k->log[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* --- objects on the wire, as the module would put them --------------------- */
+
+static void put_u64_padded(struct nlmsghdr *nlh, uint16_t type, uint64_t v)
+{
+	/* like nla_put_64bit() on a strict-alignment architecture */
+	mnl_attr_put(nlh, NFGATE_UPLINK_A_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, type, v);
+}
+
+static void put_uplink(struct nlmsghdr *nlh, const struct nfg_uplink *u, bool key_only)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_UPLINK);
+
+	mnl_attr_put_strz(nlh, NFGATE_UPLINK_A_IFNAME, u->ifname);
+	if (!key_only) {
+		mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_IFINDEX, u->ifindex);
+		mnl_attr_put_u8(nlh, NFGATE_UPLINK_A_TIER, u->tier);
+		mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_WEIGHT, u->weight);
+		mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_HEALTH, u->health);
+		mnl_attr_put_u8(nlh, NFGATE_UPLINK_A_ADMIN, u->admin);
+		mnl_attr_put_u8(nlh, NFGATE_UPLINK_A_OPER, u->oper);
+		mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_EFF_WEIGHT, u->eff_weight);
+		mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_ADDR, u->addr);
+		mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_FLOWS, u->flows);
+		put_u64_padded(nlh, NFGATE_UPLINK_A_CHANGED_MS, u->changed_ms);
+		put_u64_padded(nlh, NFGATE_UPLINK_A_TX_PACKETS, u->tx_packets);
+		put_u64_padded(nlh, NFGATE_UPLINK_A_TX_BYTES, u->tx_bytes);
+		put_u64_padded(nlh, NFGATE_UPLINK_A_RX_PACKETS, u->rx_packets);
+		put_u64_padded(nlh, NFGATE_UPLINK_A_RX_BYTES, u->rx_bytes);
+		/* an attribute from a future version: must be skipped */
+		mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_MAX + 5, 0xdead);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_lan(struct nlmsghdr *nlh, const struct nfg_lan *lan)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_LAN);
+
+	mnl_attr_put_strz(nlh, NFGATE_LAN_A_IFNAME, lan->ifname);
+	mnl_attr_put_u32(nlh, NFGATE_LAN_A_IFINDEX, lan->ifindex);
+	mnl_attr_put_u32(nlh, NFGATE_LAN_A_ADDR, lan->addr);
+	mnl_attr_put_u8(nlh, NFGATE_LAN_A_PREFIXLEN, lan->prefixlen);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static struct nfg_uplink *find(struct fake_kernel *k, const char *ifname)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (!strcmp(k->ups[i].ifname, ifname))
+			return &k->ups[i];
+	return NULL;
+}
+
+struct nfg_uplink *fake_add_uplink(struct fake_kernel *k, const char *ifname)
+{
+	struct nfg_uplink *u = &k->ups[k->n++];
+
+	memset(u, 0, sizeof(*u));
+	snprintf(u->ifname, sizeof(u->ifname), "%s", ifname);
+	u->weight = 1;
+	u->health = NFGATE_HEALTH_MAX;
+	u->admin = NFGATE_ADMIN_UP;
+	u->oper = NFGATE_OPER_ABSENT;
+	return u;
+}
+
+/* --- commands ----------------------------------------------------------------- */
+
+static const struct nlattr *top_attr(const struct nlmsghdr *req, uint16_t type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	return NULL;
+}
+
+static void uplink_set(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	const struct nlattr *nest = top_attr(req, NFGATE_A_UPLINK), *a;
+	const char *ifname = NULL;
+	struct nfg_uplink tmp, *u;
+	char line[128];
+	size_t len;
+
+	if (k->perm_denied)
+		return ack(k, req, -EPERM, NULL, NULL, 0, NULL);
+	if (!nest)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_A_UPLINK, NULL);
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == NFGATE_UPLINK_A_IFNAME)
+			ifname = mnl_attr_get_str(a);
+	if (!ifname)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_UPLINK_A_IFNAME, nest);
+	u = find(k, ifname);
+	if (u)
+		tmp = *u;
+	else {
+		if (k->n == FAKE_MAX_UPLINKS)
+			return ack(k, req, -ENOSPC, "too many uplinks", NULL, 0, NULL);
+		memset(&tmp, 0, sizeof(tmp));
+		snprintf(tmp.ifname, sizeof(tmp.ifname), "%s", ifname);
+		tmp.weight = 1;
+		tmp.health = NFGATE_HEALTH_MAX;
+		tmp.admin = NFGATE_ADMIN_UP;
+	}
+	len = (size_t)snprintf(line, sizeof(line), "UPLINK_SET %s", ifname);
+	mnl_attr_for_each_nested(a, nest) {
+		uint16_t t = mnl_attr_get_type(a);
+		const struct nfg_field *f = nfg_uplink_field(t);
+
+		switch (t) {
+		case NFGATE_UPLINK_A_IFNAME:
+			continue;
+		case NFGATE_UPLINK_A_TIER:
+			if (mnl_attr_get_u8(a) > NFGATE_TIER_MAX)
+				return ack(k, req, -EINVAL, "tier out of range", a, 0, NULL);
+			tmp.tier = mnl_attr_get_u8(a);
+			break;
+		case NFGATE_UPLINK_A_WEIGHT:
+			if (mnl_attr_get_u32(a) > NFGATE_WEIGHT_MAX)
+				return ack(k, req, -EINVAL, "weight out of range", a, 0, NULL);
+			tmp.weight = mnl_attr_get_u32(a);
+			break;
+		case NFGATE_UPLINK_A_HEALTH:
+			if (mnl_attr_get_u32(a) > NFGATE_HEALTH_MAX)
+				return ack(k, req, -EINVAL, "health out of range", a, 0, NULL);
+			tmp.health = mnl_attr_get_u32(a);
+			break;
+		case NFGATE_UPLINK_A_ADMIN:
+			if (mnl_attr_get_u8(a) > NFGATE_ADMIN_MAX)
+				return ack(k, req, -EINVAL, "admin out of range", a, 0, NULL);
+			tmp.admin = mnl_attr_get_u8(a);
+			break;
+		default:
+			return ack(k, req, -EINVAL, f ? "attribute is read-only" : "unknown attribute",
+				   a, 0, NULL);
+		}
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s", f->key);
+	}
+	if (k->refuse && !strcmp(k->refuse, ifname))
+		return ack(k, req, -EINVAL, "refused by the test", NULL, 0, NULL);
+	if (!u)
+		u = &k->ups[k->n++];
+	*u = tmp;
+	k->generation++;
+	logf_(k, "%s", line);
+	ack(k, req, 0, NULL, NULL, 0, NULL);
+}
+
+static void uplink_get(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	const struct nlattr *nest = top_attr(req, NFGATE_A_UPLINK), *a;
+	struct nlmsghdr *nlh;
+
+	if (req->nlmsg_flags & NLM_F_DUMP) {
+		uint16_t intr = k->dump_intr > 0 ? NLM_F_DUMP_INTR : 0;
+
+		k->dumps++;
+		if (k->dump_intr > 0)
+			k->dump_intr--;
+		for (size_t i = 0; i < k->n; i++) {
+			nlh = reply_start(k, req, FAKE_FAMILY_ID, NLM_F_MULTI | intr,
+					  NFGATE_CMD_UPLINK_GET);
+			put_uplink(nlh, &k->ups[i], false);
+			mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
+			msg_commit(k, nlh);
+		}
+		return done(k, req);
+	}
+	if (!nest)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_A_UPLINK, NULL);
+	mnl_attr_for_each_nested(a, nest) {
+		struct nfg_uplink *u;
+
+		if (mnl_attr_get_type(a) != NFGATE_UPLINK_A_IFNAME)
+			continue;
+		u = find(k, mnl_attr_get_str(a));
+		if (!u)
+			return ack(k, req, -ENOENT, "no uplink with this name", a, 0, NULL);
+		nlh = reply_start(k, req, FAKE_FAMILY_ID, 0, NFGATE_CMD_UPLINK_GET);
+		put_uplink(nlh, u, false);
+		mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
+		msg_commit(k, nlh);
+		return ack(k, req, 0, NULL, NULL, 0, NULL);
+	}
+	ack(k, req, -EINVAL, NULL, NULL, NFGATE_UPLINK_A_IFNAME, nest);
+}
+
+static void uplink_del(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	const struct nlattr *nest = top_attr(req, NFGATE_A_UPLINK), *a;
+
+	if (k->perm_denied)
+		return ack(k, req, -EPERM, NULL, NULL, 0, NULL);
+	if (!nest)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_A_UPLINK, NULL);
+	mnl_attr_for_each_nested(a, nest) {
+		struct nfg_uplink *u;
+
+		if (mnl_attr_get_type(a) != NFGATE_UPLINK_A_IFNAME)
+			return ack(k, req, -EINVAL, "only the ifname is expected", a, 0, NULL);
+		u = find(k, mnl_attr_get_str(a));
+		if (!u)
+			return ack(k, req, -ENOENT, "no uplink with this name", a, 0, NULL);
+		logf_(k, "UPLINK_DEL %s", u->ifname);
+		*u = k->ups[--k->n];
+		k->generation++;
+		return ack(k, req, 0, NULL, NULL, 0, NULL);
+	}
+	ack(k, req, -EINVAL, NULL, NULL, NFGATE_UPLINK_A_IFNAME, nest);
+}
+
+static void lan_set(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	const struct nlattr *nest = top_attr(req, NFGATE_A_LAN), *a;
+	const struct nlattr *name = NULL, *addr = NULL, *plen = NULL;
+	uint32_t mask;
+
+	if (k->perm_denied)
+		return ack(k, req, -EPERM, NULL, NULL, 0, NULL);
+	if (!nest)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_A_LAN, NULL);
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case NFGATE_LAN_A_IFNAME: name = a; break;
+		case NFGATE_LAN_A_ADDR: addr = a; break;
+		case NFGATE_LAN_A_PREFIXLEN: plen = a; break;
+		default:
+			return ack(k, req, -EINVAL, "unexpected attribute", a, 0, NULL);
+		}
+	}
+	if (!name)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_LAN_A_IFNAME, nest);
+	if (!addr)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_LAN_A_ADDR, nest);
+	if (!plen)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_LAN_A_PREFIXLEN, nest);
+	if (mnl_attr_get_u8(plen) > 32)
+		return ack(k, req, -EINVAL, "prefix length out of range", plen, 0, NULL);
+	mask = mnl_attr_get_u8(plen) ? htonl(~0U << (32 - mnl_attr_get_u8(plen))) : 0;
+	if (mnl_attr_get_u32(addr) & ~mask)
+		return ack(k, req, -EINVAL, "host bits set", addr, 0, NULL);
+	memset(&k->lan, 0, sizeof(k->lan));
+	snprintf(k->lan.ifname, sizeof(k->lan.ifname), "%s", mnl_attr_get_str(name));
+	k->lan.addr = mnl_attr_get_u32(addr);
+	k->lan.prefixlen = mnl_attr_get_u8(plen);
+	k->has_lan = true;
+	k->generation++;
+	logf_(k, "LAN_SET %s", k->lan.ifname);
+	ack(k, req, 0, NULL, NULL, 0, NULL);
+}
+
+static void family(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	const struct nlattr *a = top_attr(req, CTRL_ATTR_FAMILY_NAME);
+	struct nlattr *grps, *grp;
+	struct nlmsghdr *nlh;
+
+	if (k->no_family || !a || strcmp(mnl_attr_get_str(a), NFGATE_GENL_NAME))
+		return ack(k, req, -ENOENT, NULL, NULL, 0, NULL);
+	nlh = reply_start(k, req, GENL_ID_CTRL, 0, CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NFGATE_GENL_NAME);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAKE_FAMILY_ID);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, NFGATE_GENL_VERSION);
+	grps = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	grp = mnl_attr_nest_start(nlh, 1);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 3);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, "other");
+	mnl_attr_nest_end(nlh, grp);
+	grp = mnl_attr_nest_start(nlh, 2);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, NFGATE_MCGRP_EVENTS);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, FAKE_EVENTS_ID);
+	mnl_attr_nest_end(nlh, grp);
+	mnl_attr_nest_end(nlh, grps);
+	msg_commit(k, nlh);
+	ack(k, req, 0, NULL, NULL, 0, NULL);
+}
+
+static ssize_t fake_send(struct nfg_ipc *ipc, const void *buf, size_t len)
+{
+	struct fake_kernel *k = ipc->priv;
+	const struct nlmsghdr *req = buf;
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(req);
+	struct nlmsghdr *nlh;
+
+	if (len < sizeof(*req) + sizeof(*g) || req->nlmsg_len != len) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (req->nlmsg_type == GENL_ID_CTRL) {
+		if (g->cmd == CTRL_CMD_GETFAMILY)
+			family(k, req);
+		else
+			ack(k, req, -EOPNOTSUPP, NULL, NULL, 0, NULL);
+		return (ssize_t)len;
+	}
+	if (req->nlmsg_type != FAKE_FAMILY_ID) {
+		ack(k, req, -ENOENT, NULL, NULL, 0, NULL);
+		return (ssize_t)len;
+	}
+	if (g->version != NFGATE_GENL_VERSION) {
+		ack(k, req, -EINVAL, "bad version", NULL, 0, NULL);
+		return (ssize_t)len;
+	}
+	switch (g->cmd) {
+	case NFGATE_CMD_LAN_GET:
+		if (!k->has_lan)
+			return ack(k, req, -ENOENT, "no LAN", NULL, 0, NULL), (ssize_t)len;
+		nlh = reply_start(k, req, FAKE_FAMILY_ID, 0, NFGATE_CMD_LAN_GET);
+		put_lan(nlh, &k->lan);
+		mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
+		msg_commit(k, nlh);
+		ack(k, req, 0, NULL, NULL, 0, NULL);
+		break;
+	case NFGATE_CMD_LAN_SET:
+		lan_set(k, req);
+		break;
+	case NFGATE_CMD_LAN_DEL:
+		if (!k->has_lan)
+			return ack(k, req, -ENOENT, NULL, NULL, 0, NULL), (ssize_t)len;
+		k->has_lan = false;
+		k->generation++;
+		logf_(k, "LAN_DEL");
+		ack(k, req, 0, NULL, NULL, 0, NULL);
+		break;
+	case NFGATE_CMD_UPLINK_GET:
+		uplink_get(k, req);
+		break;
+	case NFGATE_CMD_UPLINK_SET:
+		uplink_set(k, req);
+		break;
+	case NFGATE_CMD_UPLINK_DEL:
+		uplink_del(k, req);
+		break;
+	case NFGATE_CMD_STATS_GET: {
+		struct nlattr *nest;
+
+		nlh = reply_start(k, req, FAKE_FAMILY_ID, 0, NFGATE_CMD_STATS_GET);
+		nest = mnl_attr_nest_start(nlh, NFGATE_A_STATS);
+		for (uint16_t i = 1; i <= NFGATE_STAT_POST_ROUTING; i++)
+			put_u64_padded(nlh, i, 1000ULL * i);
+		mnl_attr_nest_end(nlh, nest);
+		mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
+		msg_commit(k, nlh);
+		ack(k, req, 0, NULL, NULL, 0, NULL);
+		break;
+	}
+	default:
+		ack(k, req, -EOPNOTSUPP, NULL, NULL, 0, NULL);
+	}
+	return (ssize_t)len;
+}
+
+static ssize_t fake_recv(struct nfg_ipc *ipc, void *buf, size_t len)
+{
+	struct fake_kernel *k = ipc->priv;
+	size_t n;
+
+	if (k->qhead == k->qtail) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (k->open && (k->qhead + 1) % FAKE_QUEUE == k->qtail)
+		k->open = false;
+	n = k->qlen[k->qhead];
+	if (n > len) {
+		errno = ENOSPC;
+		return -1;
+	}
+	memcpy(buf, k->q[k->qhead], n);
+	k->qhead = (k->qhead + 1) % FAKE_QUEUE;
+	return (ssize_t)n;
+}
+
+void fake_attach(struct fake_kernel *k, struct nfg_ipc *ipc)
+{
+	memset(k, 0, sizeof(*k));
+	fake_connect(k, ipc);
+}
+
+void fake_connect(struct fake_kernel *k, struct nfg_ipc *ipc)
+{
+	k->qhead = k->qtail = 0;
+	k->open = false;
+	memset(ipc, 0, sizeof(*ipc));
+	ipc->send = fake_send;
+	ipc->recv = fake_recv;
+	ipc->priv = k;
+}
+
+void fake_event(struct fake_kernel *k, uint32_t event, const struct nfg_uplink *up)
+{
+	struct nlmsghdr *nlh;
+
+	k->open = false;
+	nlh = reply_start(k, NULL, FAKE_FAMILY_ID, 0, NFGATE_CMD_EVENT);
+	mnl_attr_put_u32(nlh, NFGATE_A_EVENT, event);
+	if (up)
+		put_uplink(nlh, up, event == NFGATE_EVENT_UPLINK_DEL);
+	else if (k->has_lan)
+		put_lan(nlh, &k->lan);
+	mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
+	msg_commit(k, nlh);
+	k->open = false;
+}

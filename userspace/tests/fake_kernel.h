@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An in-memory stand-in for the nfgate module behind struct nfg_ipc's
+ * transport, following include/uapi/linux/nfgate.h: generic netlink
+ * controller lookup, every command, strict validation with extended ACKs,
+ * dumps (optionally flagged NLM_F_DUMP_INTR or split across datagrams),
+ * events. Lets the host tests run the real ipc.c and apply.c code.
+ */
+#ifndef NFG_FAKE_KERNEL_H
+#define NFG_FAKE_KERNEL_H
+
+#include "ipc.h"
+
+#define FAKE_FAMILY_ID	0x21
+#define FAKE_EVENTS_ID	7
+#define FAKE_MAX_UPLINKS 16
+#define FAKE_QUEUE	64
+
+struct fake_kernel {
+	/* behaviour, set by the test */
+	bool no_family;		/* module "not loaded" */
+	int dump_intr;		/* flag the next N dumps NLM_F_DUMP_INTR */
+	bool split;		/* one message per datagram */
+	bool uncapped;		/* errors carry the whole request */
+	bool perm_denied;	/* changes fail with EPERM */
+	const char *refuse;	/* UPLINK_SET of this name fails */
+
+	/* state */
+	bool has_lan;
+	struct nfg_lan lan;
+	struct nfg_uplink ups[FAKE_MAX_UPLINKS];
+	size_t n;
+	uint32_t generation;
+	int dumps;		/* UPLINK_GET dumps started */
+	char log[64][128];	/* "UPLINK_SET ppp0 tier weight admin" */
+	int nlog;
+
+	/* datagrams waiting for recv() */
+	char q[FAKE_QUEUE][8192];
+	size_t qlen[FAKE_QUEUE];
+	int qhead, qtail;
+	bool open;		/* a datagram is being filled */
+};
+
+/* Resets k and makes ipc talk to it; then call nfg_ipc_open_transport(). */
+void fake_attach(struct fake_kernel *k, struct nfg_ipc *ipc);
+/* Same, keeping the state of k (a new "socket" to the same kernel). */
+void fake_connect(struct fake_kernel *k, struct nfg_ipc *ipc);
+/* Queues an event carrying uplink up (or the LAN when up is NULL). */
+void fake_event(struct fake_kernel *k, uint32_t event, const struct nfg_uplink *up);
+/* Adds an uplink as the kernel would hold it. */
+struct nfg_uplink *fake_add_uplink(struct fake_kernel *k, const char *ifname);
+
+#endif

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfgated's main loop against the fake kernel: start, SIGHUP with a bad
+ * file (nothing applied, keeps running), SIGHUP with a changed file
+ * (applied), SIGTERM (exit 0, kernel configuration left in place).
+ * nfgated.c is compiled in with its main() renamed.
+ */
+#define main nfgated_main
+#include "../nfgated.c"
+#undef main
+
+#include <pthread.h>
+#include <fcntl.h>
+
+#include "fake_kernel.h"
+#include "harness.h"
+
+static struct fake_kernel k;
+static char conf[64], logpath[64];
+static int nlog_after_start, nlog_after_bad;
+static int nuplinks_after_bad;
+
+static int fake_open(struct nfg_ipc *ipc)
+{
+	fake_connect(&k, ipc);
+	return nfg_ipc_open_transport(ipc);
+}
+
+static void write_conf(const char *text)
+{
+	char tmp[80];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", conf);
+	f = fopen(tmp, "w");
+	fputs(text, f);
+	fclose(f);
+	rename(tmp, conf);
+}
+
+static bool log_contains(const char *s)
+{
+	char buf[8192];
+	int fd = open(logpath, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return strstr(buf, s) != NULL;
+}
+
+/* Polls for what the agent logs last after each step (up to 10 s). */
+static void wait_log(const char *s)
+{
+	for (int i = 0; i < 1000 && !log_contains(s); i++)
+		usleep(10000);
+}
+
+static void *driver(void *arg)
+{
+	(void)arg;
+	wait_log("running (pid");
+	nlog_after_start = k.nlog;
+	write_conf("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
+		   "[uplink ppp0]\nweight = 5000\n");
+	kill(getpid(), SIGHUP);
+	wait_log("keeping the running configuration");
+	nlog_after_bad = k.nlog;
+	nuplinks_after_bad = (int)k.n;
+	write_conf("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
+		   "[uplink ppp0]\nweight = 5\n");
+	kill(getpid(), SIGHUP);
+	wait_log("1 uplink(s), 2 change(s)");
+	kill(getpid(), SIGTERM);
+	return NULL;
+}
+
+static bool log_has(const char *s)
+{
+	if (log_contains(s))
+		return true;
+	t_diag("no '%s' in the log", s);
+	return false;
+}
+
+int main(void)
+{
+	struct nfg_ipc ipc;
+	pthread_t th;
+	sigset_t mask;
+	int ret, se, fd;
+
+	t_begin("agent");
+	snprintf(conf, sizeof(conf), "/tmp/nfgated-test-%d.conf", (int)getpid());
+	snprintf(logpath, sizeof(logpath), "/tmp/nfgated-test-%d.log", (int)getpid());
+	write_conf("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
+		   "[uplink ppp0]\nweight = 3\n[uplink wwan0]\ntier = 1\n");
+	fake_attach(&k, &ipc);
+	fake_add_uplink(&k, "stale0");
+	agent_ipc_open = fake_open;
+
+	/* the signals go to the signalfd of nfgated, never to the driver */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	pthread_create(&th, NULL, driver, NULL);
+
+	fflush(stderr);
+	se = dup(2);
+	fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fd, 2);
+	close(fd);
+	ret = nfgated_main(4, (char *[]){ "nfgated", "-f", "-c", conf, NULL });
+	fflush(stderr);
+	dup2(se, 2);
+	close(se);
+	pthread_join(th, NULL);
+
+	CHECK(nlog_after_start == 4, "start: LAN set, 2 uplinks set, stale0 deleted (%d ops)",
+	      nlog_after_start);
+	CHECK(nlog_after_bad == nlog_after_start && nuplinks_after_bad == 2,
+	      "SIGHUP with a bad file: nothing sent to the kernel");
+	CHECK(log_has(":5: weight: 5000 is out of range 0..1000") &&
+	      log_has("is not valid, nothing applied, keeping the running configuration"),
+	      "SIGHUP with a bad file: FILE:LINE error logged, keeps running");
+	CHECK(k.n == 1 && !strcmp(k.ups[0].ifname, "ppp0") && k.ups[0].weight == 5,
+	      "SIGHUP with a good file: applied (wwan0 deleted, ppp0 weight 5)");
+	CHECK(ret == 0 && k.has_lan && log_has("exiting, the kernel keeps its configuration"),
+	      "SIGTERM: exit 0, kernel configuration left in place");
+	unlink(conf);
+	unlink(logpath);
+	nfg_ipc_close(&ipc);
+	return t_end();
+}

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The config file parser against good and bad files. Each file in
+ * configs/bad/ starts with "# expect: LINE: TEXT": the first error must be
+ * exactly "FILE:LINE: " followed by a reason containing TEXT (which names
+ * the key). Files that can not live in git (binary, huge, unreadable) are
+ * generated here.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "harness.h"
+
+static bool first_error_is(const char *path, int line, const char *text,
+			   const char *desc)
+{
+	struct nfg_errors errs = { 0 };
+	struct nfg_config cfg;
+	char prefix[512];
+	int ret;
+	bool ok;
+
+	ret = nfg_config_load(path, &cfg, &errs);
+	if (line > 0)
+		snprintf(prefix, sizeof(prefix), "%s:%d: ", path, line);
+	else
+		snprintf(prefix, sizeof(prefix), "%s: ", path);
+	ok = ret == -1 && errs.n > 0 &&
+	     !strncmp(errs.msg[0], prefix, strlen(prefix)) &&
+	     strstr(errs.msg[0] + strlen(prefix), text);
+	if (!t_check(ok, "%s -> %s%s", desc, prefix, text)) {
+		t_diag("ret %d, %zu error(s)", ret, errs.n);
+		for (size_t i = 0; i < errs.n; i++)
+			t_diag("got: %s", errs.msg[i]);
+	}
+	nfg_errors_free(&errs);
+	if (!ret)
+		nfg_config_free(&cfg);
+	return ok;
+}
+
+static int select_conf(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 5 && !strcmp(d->d_name + n - 5, ".conf");
+}
+
+static void bad_files(void)
+{
+	struct dirent **list;
+	int n = scandir("configs/bad", &list, select_conf, alphasort);
+
+	CHECK(n >= 20, "at least 20 bad config files (%d)", n);
+	for (int i = 0; i < n; i++) {
+		char path[512], head[512];
+		FILE *f;
+		int line = 0;
+		char *text = NULL;
+
+		snprintf(path, sizeof(path), "configs/bad/%s", list[i]->d_name);
+		f = fopen(path, "r");
+		if (f && fgets(head, sizeof(head), f) &&
+		    sscanf(head, "# expect: %d:", &line) == 1) {
+			head[strcspn(head, "\n")] = '\0';
+			text = strchr(strchr(head, ':') + 1, ':') + 2;
+		}
+		if (f)
+			fclose(f);
+		if (!text) {
+			CHECK(0, "%s has a '# expect: LINE: TEXT' first line", path);
+		} else {
+			first_error_is(path, line, text, list[i]->d_name);
+		}
+		free(list[i]);
+	}
+	free(list);
+}
+
+static const char *write_tmp(const char *name, const void *data, size_t len)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/nfgate-test-%d-%s", (int)getpid(), name);
+	f = fopen(path, "w");
+	fwrite(data, 1, len, f);
+	fclose(f);
+	return path;
+}
+
+static const char good_head[] = "[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n";
+
+static void generated_files(void)
+{
+	char buf[4096], path[256];
+	const char *p;
+	size_t n;
+
+	/* a NUL byte in line 4 */
+	n = (size_t)snprintf(buf, sizeof(buf), "%s[uplink ppp0]", good_head);
+	memcpy(buf + n, "\0\n", 2);
+	p = write_tmp("nul.conf", buf, n + 2);
+	first_error_is(p, 4, "binary data (byte 0x00 at column 14)", "NUL byte");
+	unlink(p);
+
+	/* an ELF header */
+	p = write_tmp("elf.conf", "\x7f" "ELF\x02\x01\x01\0\0\0\n", 11);
+	first_error_is(p, 1, "binary data (byte 0x7f at column 1)", "binary file");
+	unlink(p);
+
+	/* a control character in a value */
+	n = (size_t)snprintf(buf, sizeof(buf), "%s[uplink ppp0]\nweight = 1\x01\n", good_head);
+	p = write_tmp("ctrl.conf", buf, n);
+	first_error_is(p, 5, "binary data (byte 0x01", "control character");
+	unlink(p);
+
+	/* an overlong line; the line numbers after it stay right */
+	n = (size_t)snprintf(buf, sizeof(buf), "%s# ", good_head);
+	memset(buf + n, 'x', 600);
+	n += 600;
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\n[uplink ppp0]\nweight = 5000\n");
+	p = write_tmp("long.conf", buf, n);
+	first_error_is(p, 4, "line is too long", "overlong line");
+	{
+		struct nfg_errors errs = { 0 };
+		struct nfg_config cfg;
+
+		nfg_config_load(p, &cfg, &errs);
+		CHECK(errs.n == 2 && strstr(errs.msg[1], ":6: weight:"),
+		      "overlong line: the next error is still on line 6");
+		nfg_errors_free(&errs);
+	}
+	unlink(p);
+
+	/* a line of exactly NFG_CONF_MAX_LINE characters is fine */
+	n = (size_t)snprintf(buf, sizeof(buf), "%s#", good_head);
+	memset(buf + n, 'x', NFG_CONF_MAX_LINE - 1);
+	n += NFG_CONF_MAX_LINE - 1;
+	buf[n++] = '\n';
+	p = write_tmp("maxline.conf", buf, n);
+	{
+		struct nfg_errors errs = { 0 };
+		struct nfg_config cfg;
+
+		CHECK(nfg_config_load(p, &cfg, &errs) == 0,
+		      "a line of %d characters is accepted", NFG_CONF_MAX_LINE);
+		nfg_config_free(&cfg);
+		nfg_errors_free(&errs);
+	}
+	unlink(p);
+
+	/* empty file */
+	p = write_tmp("empty.conf", "", 0);
+	first_error_is(p, 1, "missing required section [lan]", "empty file");
+	unlink(p);
+
+	/* missing and unreadable files: FILE: strerror */
+	snprintf(path, sizeof(path), "/tmp/nfgate-test-%d-missing.conf", (int)getpid());
+	first_error_is(path, 0, "No such file or directory", "missing file");
+	snprintf(path, sizeof(path), "/tmp/nfgate-test-%d-dir.conf", (int)getpid());
+	mkdir(path, 0700);
+	first_error_is(path, 0, "Is a directory", "directory");
+	rmdir(path);
+	if (geteuid() != 0) {
+		p = write_tmp("noperm.conf", good_head, strlen(good_head));
+		chmod(p, 0);
+		first_error_is(p, 0, "Permission denied", "unreadable file");
+		unlink(p);
+	}
+
+	/* every error is reported, not only the first */
+	n = (size_t)snprintf(buf, sizeof(buf),
+			     "[lan]\ninterface = br0\nsubnet = 10.0.0.1/8\n"
+			     "[uplink ppp0]\ntier = 99\nweight = x\nfoo = 1\n");
+	p = write_tmp("many.conf", buf, n);
+	{
+		struct nfg_errors errs = { 0 };
+		struct nfg_config cfg;
+
+		CHECK(nfg_config_load(p, &cfg, &errs) == -1 && errs.n == 4,
+		      "all 4 errors of a file are reported (got %zu)", errs.n);
+		nfg_errors_free(&errs);
+	}
+	unlink(p);
+}
+
+static void good_files(void)
+{
+	struct nfg_errors errs = { 0 };
+	struct nfg_config cfg;
+	const struct nfg_conf_uplink *u;
+	char buf[1024];
+	const char *p;
+	size_t n;
+	int ret;
+
+	ret = nfg_config_load("configs/good/minimal.conf", &cfg, &errs);
+	CHECK(ret == 0 && errs.n == 0, "minimal.conf parses");
+	CHECK(cfg.has_lan && !strcmp(cfg.lan.ifname, "br0") &&
+	      cfg.lan.addr == htonl(0xc0a80000) && cfg.lan.prefixlen == 22 &&
+	      cfg.n_uplinks == 0, "minimal.conf: lan br0 192.168.0.0/22, no uplinks");
+	nfg_config_free(&cfg);
+
+	ret = nfg_config_load("configs/good/full.conf", &cfg, &errs);
+	CHECK(ret == 0 && errs.n == 0, "full.conf parses");
+	for (size_t i = 0; i < errs.n; i++)
+		t_diag("got: %s", errs.msg[i]);
+	nfg_errors_free(&errs);
+	CHECK(!strcmp(cfg.lan.ifname, "lan-br.10") && cfg.lan.addr == htonl(0x0a000000) &&
+	      cfg.lan.prefixlen == 8, "full.conf: lan, tabs and an inline comment");
+	CHECK(cfg.n_uplinks == 4, "full.conf: 4 uplinks in file order");
+	u = nfg_config_uplink(&cfg, "ppp0");
+	CHECK(u && u->up.tier == 0 && u->up.weight == 1000 &&
+	      u->up.admin == NFGATE_ADMIN_UP && u->line == 8, "full.conf: ppp0");
+	u = nfg_config_uplink(&cfg, "wwan0");
+	CHECK(u && u->up.tier == 15 && u->up.weight == 0 &&
+	      u->up.admin == NFGATE_ADMIN_DOWN, "full.conf: [ uplink   wwan0 ] with spaces");
+	u = nfg_config_uplink(&cfg, "eth2");
+	CHECK(u && u->up.tier == NFG_DEFAULT_TIER && u->up.weight == NFG_DEFAULT_WEIGHT &&
+	      u->up.admin == NFG_DEFAULT_ADMIN, "full.conf: a section without keys gets the defaults");
+	CHECK(u && !NFG_HAS(&u->up, NFGATE_UPLINK_A_HEALTH),
+	      "full.conf: health is never part of the config");
+	u = nfg_config_uplink(&cfg, "w#1");
+	CHECK(u && u->up.weight == 7, "full.conf: '#' inside a name, leading zeros");
+	CHECK(cfg.n_uplinks == 4 && !strcmp(cfg.uplinks[0].up.ifname, "ppp0") &&
+	      !strcmp(cfg.uplinks[3].up.ifname, "w#1"), "full.conf: order kept");
+	nfg_config_free(&cfg);
+
+	ret = nfg_config_load("../nfgate.conf.example", &cfg, &errs);
+	CHECK(ret == 0, "nfgate.conf.example parses");
+	for (size_t i = 0; i < errs.n; i++)
+		t_diag("got: %s", errs.msg[i]);
+	nfg_errors_free(&errs);
+	nfg_config_free(&cfg);
+
+	/* CRLF line ends and a UTF-8 BOM */
+	n = (size_t)snprintf(buf, sizeof(buf),
+			     "\xef\xbb\xbf[lan]\r\ninterface = br0\r\nsubnet = 192.168.0.0/24\r\n"
+			     "[uplink ppp0]\r\nweight = 2\r\n");
+	p = write_tmp("crlf.conf", buf, n);
+	ret = nfg_config_load(p, &cfg, &errs);
+	CHECK(ret == 0 && cfg.n_uplinks == 1 && cfg.uplinks[0].up.weight == 2,
+	      "CRLF line ends and a BOM");
+	for (size_t i = 0; i < errs.n; i++)
+		t_diag("got: %s", errs.msg[i]);
+	nfg_errors_free(&errs);
+	nfg_config_free(&cfg);
+	unlink(p);
+
+	/* no newline at the end of the file */
+	p = write_tmp("noeol.conf", "[lan]\ninterface = br0\nsubnet = 192.168.0.0/24", 45);
+	ret = nfg_config_load(p, &cfg, &errs);
+	CHECK(ret == 0 && cfg.lan.prefixlen == 24, "no newline at the end");
+	nfg_errors_free(&errs);
+	nfg_config_free(&cfg);
+	unlink(p);
+}
+
+static void values(void)
+{
+	static const struct {
+		const char *s;
+		uint32_t max;
+		int ret;
+		uint32_t v;
+		const char *err;
+	} uints[] = {
+		{ "0", 1000, 0, 0, NULL },
+		{ "1000", 1000, 0, 1000, NULL },
+		{ "1001", 1000, -1, 0, "1001 is out of range 0..1000" },
+		{ "4294967296", 4294967295u, -1, 0, "out of range" },
+		{ "4294967295", 4294967295u, 0, 4294967295u, NULL },
+		{ "", 10, -1, 0, "missing value" },
+		{ "1a", 10, -1, 0, "'1a' is not a number" },
+		{ "+1", 10, -1, 0, "not a number" },
+		{ " 1", 10, -1, 0, "not a number" },
+		{ "-", 10, -1, 0, "not a number" },
+		{ "-5", 10, -1, 0, "-5 is out of range 0..10" },
+		{ "1.5", 10, -1, 0, "not a number" },
+	};
+	static const struct {
+		const char *s;
+		int ret;
+		const char *err;
+	} subnets[] = {
+		{ "0.0.0.0/0", 0, NULL },
+		{ "10.1.2.3/32", 0, NULL },
+		{ "10.1.2.3/31", -1, "host bits" },
+		{ "10.0.0.0/", -1, "prefix length: missing value" },
+		{ "10.0.0.0/8/8", -1, "not a number" },
+		{ "256.0.0.0/8", -1, "not an IPv4 subnet" },
+		{ "010.0.0.0/8", -1, "not an IPv4 subnet" },
+		{ "::/0", -1, "not an IPv4 subnet" },
+		{ "/8", -1, "not an IPv4 subnet" },
+	};
+	static const struct {
+		const char *s;
+		int ret;
+	} ifnames[] = {
+		{ "eth0", 0 }, { "a", 0 }, { "123456789012345", 0 },
+		{ "1234567890123456", -1 }, { "", -1 }, { ".", -1 }, { "..", -1 },
+		{ "a b", -1 }, { "a:1", -1 }, { "a/b", -1 }, { "a\tb", -1 },
+	};
+	char err[256], name[IFNAMSIZ];
+	uint32_t v, addr;
+	uint8_t plen, admin;
+
+	for (size_t i = 0; i < sizeof(uints) / sizeof(uints[0]); i++) {
+		int ret;
+
+		err[0] = '\0';
+		v = 0;
+		ret = nfg_parse_uint(uints[i].s, uints[i].max, &v, err, sizeof(err));
+		if (!CHECK(ret == uints[i].ret && (ret ? !!strstr(err, uints[i].err) : v == uints[i].v),
+			   "uint '%s' max %u", uints[i].s, uints[i].max))
+			t_diag("ret %d v %u err '%s'", ret, v, err);
+	}
+	for (size_t i = 0; i < sizeof(subnets) / sizeof(subnets[0]); i++) {
+		int ret;
+
+		err[0] = '\0';
+		ret = nfg_parse_subnet(subnets[i].s, &addr, &plen, err, sizeof(err));
+		if (!CHECK(ret == subnets[i].ret && (!ret || strstr(err, subnets[i].err)),
+			   "subnet '%s'", subnets[i].s))
+			t_diag("ret %d err '%s'", ret, err);
+	}
+	for (size_t i = 0; i < sizeof(ifnames) / sizeof(ifnames[0]); i++)
+		CHECK(nfg_parse_ifname(ifnames[i].s, name, err, sizeof(err)) == ifnames[i].ret,
+		      "ifname '%s' %s", ifnames[i].s, ifnames[i].ret ? "refused" : "accepted");
+	CHECK(nfg_parse_admin("up", &admin, err, sizeof(err)) == 0 && admin == NFGATE_ADMIN_UP &&
+	      nfg_parse_admin("down", &admin, err, sizeof(err)) == 0 && admin == NFGATE_ADMIN_DOWN &&
+	      nfg_parse_admin("UP", &admin, err, sizeof(err)) == -1,
+	      "admin up/down, case-sensitive");
+}
+
+int main(void)
+{
+	t_begin("config");
+	values();
+	good_files();
+	bad_files();
+	generated_files();
+	return t_end();
+}

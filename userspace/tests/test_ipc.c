@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipc.c and apply.c against the fake kernel (fake_kernel.c), plus what the
+ * host's real kernel can check: family lookup and extended ACK parsing.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "apply.h"
+#include "config.h"
+#include "fake_kernel.h"
+#include "harness.h"
+
+static struct fake_kernel k;
+static struct nfg_ipc ipc;
+
+static void setup(void)
+{
+	nfg_ipc_close(&ipc);
+	fake_attach(&k, &ipc);
+	if (nfg_ipc_open_transport(&ipc))
+		CHECK(0, "setup: open");
+}
+
+static bool logged(const char *line)
+{
+	for (int i = 0; i < k.nlog; i++)
+		if (!strcmp(k.log[i], line))
+			return true;
+	return false;
+}
+
+static void family(void)
+{
+	int err;
+
+	fake_attach(&k, &ipc);
+	err = nfg_ipc_open_transport(&ipc);
+	CHECK(err == 0 && ipc.family_id == FAKE_FAMILY_ID,
+	      "family id resolved through the controller");
+	CHECK(ipc.events_group == FAKE_EVENTS_ID,
+	      "'events' group id resolved (among other groups)");
+
+	nfg_ipc_close(&ipc);
+	fake_attach(&k, &ipc);
+	k.no_family = true;
+	err = nfg_ipc_open_transport(&ipc);
+	CHECK(err == -NFG_ENOFAMILY, "missing family -> NFG_ENOFAMILY");
+	CHECK(!strcmp(nfg_strerror(err),
+		      "kernel module not loaded (generic netlink family 'nfgate' not found)"),
+	      "missing family message");
+	CHECK(!strcmp(nfg_strerror(-EPERM), "permission denied (need CAP_NET_ADMIN)"),
+	      "EPERM message");
+}
+
+static void commands(void)
+{
+	struct nfg_uplink up = { 0 }, got, *list = NULL;
+	struct nfg_lan lan = { 0 }, klan;
+	struct nfg_stats st;
+	uint32_t gen = 0;
+	size_t n = 0;
+	int err;
+
+	setup();
+	err = nfg_ipc_lan_get(&ipc, &klan, NULL);
+	CHECK(err == -ENOENT, "lan get without a LAN: -ENOENT");
+
+	strcpy(lan.ifname, "br0");
+	lan.addr = htonl(0xc0a80000);
+	lan.prefixlen = 22;
+	lan.present = (1U << NFGATE_LAN_A_IFNAME) | (1U << NFGATE_LAN_A_ADDR) |
+		      (1U << NFGATE_LAN_A_PREFIXLEN);
+	err = nfg_ipc_lan_set(&ipc, &lan);
+	CHECK(err == 0 && k.has_lan && k.lan.addr == lan.addr, "lan set");
+	err = nfg_ipc_lan_get(&ipc, &klan, &gen);
+	CHECK(err == 0 && !strcmp(klan.ifname, "br0") && klan.prefixlen == 22 &&
+	      NFG_HAS(&klan, NFGATE_LAN_A_IFINDEX) && gen == 1, "lan get, with generation");
+
+	lan.present &= ~(1U << NFGATE_LAN_A_ADDR);
+	err = nfg_ipc_lan_set(&ipc, &lan);
+	CHECK(err == -EINVAL && !strcmp(ipc.extack, "missing attribute address"),
+	      "missing attribute named from MISS_TYPE/MISS_NEST ('%s')", ipc.extack);
+
+	strcpy(up.ifname, "ppp0");
+	up.weight = 3;
+	up.present = (1U << NFGATE_UPLINK_A_IFNAME) | (1U << NFGATE_UPLINK_A_WEIGHT);
+	err = nfg_ipc_uplink_set(&ipc, &up);
+	CHECK(err == 0 && logged("UPLINK_SET ppp0 weight"),
+	      "uplink set sends only the attributes given");
+	err = nfg_ipc_uplink_get(&ipc, "ppp0", &got, NULL);
+	CHECK(err == 0 && got.weight == 3 && got.health == NFGATE_HEALTH_MAX &&
+	      got.tier == 0 && got.admin == NFGATE_ADMIN_UP,
+	      "uplink get: kernel defaults plus the weight set");
+	CHECK(got.present == ((1U << (NFGATE_UPLINK_A_RX_BYTES + 1)) - 2),
+	      "uplink get: every attribute decoded, PAD and unknown ones skipped (0x%x)",
+	      got.present);
+
+	up.weight = 5000;
+	err = nfg_ipc_uplink_set(&ipc, &up);
+	CHECK(err == -EINVAL && !strcmp(ipc.extack, "weight out of range; attribute weight"),
+	      "extack message and offset -> attribute name ('%s')", ipc.extack);
+
+	k.uncapped = true;
+	err = nfg_ipc_uplink_set(&ipc, &up);
+	CHECK(err == -EINVAL && !strcmp(ipc.extack, "weight out of range; attribute weight"),
+	      "extack after an uncapped (full request) error ('%s')", ipc.extack);
+	k.uncapped = false;
+
+	up.present |= 1U << NFGATE_UPLINK_A_FLOWS;	/* RO, never sent */
+	up.weight = 2;
+	err = nfg_ipc_uplink_set(&ipc, &up);
+	CHECK(err == 0, "read-only attributes are never put in a SET");
+
+	err = nfg_ipc_uplink_get(&ipc, "nope0", &got, NULL);
+	CHECK(err == -ENOENT && strstr(ipc.extack, "no uplink with this name"), "uplink get unknown: -ENOENT");
+	err = nfg_ipc_uplink_del(&ipc, "nope0");
+	CHECK(err == -ENOENT, "uplink del unknown: -ENOENT");
+
+	k.perm_denied = true;
+	err = nfg_ipc_uplink_del(&ipc, "ppp0");
+	CHECK(err == -EPERM && ipc.extack[0] == '\0', "EPERM without extack");
+	k.perm_denied = false;
+	err = nfg_ipc_uplink_get(&ipc, "ppp0", &got, NULL);
+	CHECK(err == 0 && ipc.extack[0] == '\0', "the extack is cleared by the next request");
+
+	err = nfg_ipc_stats_get(&ipc, &st, NULL);
+	CHECK(err == 0 && st.counter[NFGATE_STAT_PRE_ROUTING] == 1000 &&
+	      st.counter[NFGATE_STAT_POST_ROUTING] == 4000 && st.present == 0x1e,
+	      "stats get");
+
+	fake_add_uplink(&k, "wwan0");
+	fake_add_uplink(&k, "eth2");
+	k.split = true;
+	err = nfg_ipc_uplink_dump(&ipc, &list, &n, &gen);
+	CHECK(err == 0 && n == 3 && !strcmp(list[0].ifname, "ppp0") &&
+	      !strcmp(list[2].ifname, "eth2"), "dump over several datagrams");
+	free(list);
+	k.split = false;
+
+	k.dumps = 0;
+	k.dump_intr = 2;
+	err = nfg_ipc_uplink_dump(&ipc, &list, &n, NULL);
+	CHECK(err == 0 && n == 3 && k.dumps == 3, "NLM_F_DUMP_INTR: dump restarted (%d dumps)", k.dumps);
+	free(list);
+	k.dumps = 0;
+	k.dump_intr = 1000;
+	list = NULL;
+	err = nfg_ipc_uplink_dump(&ipc, &list, &n, NULL);
+	CHECK(err == -NFG_EDUMPINTR && k.dumps == NFG_DUMP_RETRIES + 1 && !list,
+	      "NLM_F_DUMP_INTR forever: bounded retries, then an error");
+
+	err = nfg_ipc_uplink_del(&ipc, "wwan0");
+	CHECK(err == 0 && k.n == 2, "uplink del");
+	err = nfg_ipc_lan_del(&ipc);
+	CHECK(err == 0 && !k.has_lan, "lan del");
+	err = nfg_ipc_lan_del(&ipc);
+	CHECK(err == -ENOENT, "lan del without a LAN: -ENOENT");
+}
+
+static int n_events;
+static struct nfg_msg last;
+
+static void on_event(const struct nfg_msg *msg, void *data)
+{
+	(void)data;
+	n_events++;
+	last = *msg;
+}
+
+static void events(void)
+{
+	struct nfg_uplink *u;
+
+	setup();
+	u = fake_add_uplink(&k, "ppp0");
+	u->oper = NFGATE_OPER_UP;
+	fake_event(&k, NFGATE_EVENT_UPLINK_STATE, u);
+	CHECK(nfg_ipc_read_events(&ipc, on_event, NULL) == 0 && n_events == 1 &&
+	      last.event == NFGATE_EVENT_UPLINK_STATE && last.has_uplink &&
+	      last.uplink.oper == NFGATE_OPER_UP, "event decoded");
+	fake_event(&k, NFGATE_EVENT_UPLINK_DEL, u);
+	CHECK(nfg_ipc_read_events(&ipc, on_event, NULL) == 0 && n_events == 2 &&
+	      last.uplink.present == (1U << NFGATE_UPLINK_A_IFNAME),
+	      "deletion event: the key only");
+}
+
+static struct nfg_config config(const char *text)
+{
+	struct nfg_errors errs = { 0 };
+	struct nfg_config cfg;
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	if (nfg_config_parse(f, "test.conf", &cfg, &errs))
+		CHECK(0, "config parses: %s", errs.n ? errs.msg[0] : "?");
+	fclose(f);
+	nfg_errors_free(&errs);
+	return cfg;
+}
+
+static void apply(void)
+{
+	struct nfg_errors errs = { 0 };
+	struct nfg_config cfg;
+	struct nfg_uplink *u;
+	struct nfg_plan plan;
+	size_t changes;
+	bool ok;
+	int err;
+
+	setup();
+	u = fake_add_uplink(&k, "ppp0");
+	u->health = 500;
+	u->weight = 1;
+	fake_add_uplink(&k, "old0");
+	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
+		     "[uplink ppp0]\nweight = 3\n[uplink wwan0]\ntier = 1\n");
+
+	err = nfg_plan_build(&cfg, NULL, k.ups, k.n, &plan);
+	CHECK(err == 0 && plan.n == 4 && plan.ops[0].type == NFG_OP_LAN_SET &&
+	      plan.ops[1].type == NFG_OP_UPLINK_SET && plan.ops[2].type == NFG_OP_UPLINK_SET &&
+	      plan.ops[3].type == NFG_OP_UPLINK_DEL,
+	      "plan: lan, sets in file order, then deletions");
+	nfg_plan_free(&plan);
+
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	CHECK(err == 0 && errs.n == 0 && changes == 4, "apply: 4 changes");
+	CHECK(logged("LAN_SET br0") && logged("UPLINK_SET ppp0 admin tier weight") &&
+	      logged("UPLINK_SET wwan0 admin tier weight") && logged("UPLINK_DEL old0"),
+	      "apply: LAN set, uplinks set without health, stale uplink deleted");
+	u = NULL;
+	for (size_t i = 0; i < k.n; i++)
+		if (!strcmp(k.ups[i].ifname, "ppp0"))
+			u = &k.ups[i];
+	CHECK(u && u->health == 500 && u->weight == 3, "apply: the health of ppp0 is left alone");
+	CHECK(k.n == 2, "apply: the kernel has exactly the uplinks of the file");
+
+	k.nlog = 0;
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	CHECK(err == 0 && changes == 0 && k.nlog == 0, "apply again: nothing to do");
+	nfg_config_free(&cfg);
+
+	/* weight removed from the file: back to the default */
+	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
+		     "[uplink ppp0]\n[uplink wwan0]\ntier = 1\n[uplink bad0]\n");
+	k.refuse = "bad0";
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	ok = CHECK(err == -1 && changes == 1 && errs.n == 1 &&
+	      !strcmp(errs.msg[0], "set uplink bad0 tier 0 weight 1 admin up: "
+				   "Invalid argument (kernel: refused by the test)"),
+	      "apply: a refused operation is reported, the others are done");
+	if (!ok)
+		for (size_t i = 0; i < errs.n; i++)
+			t_diag("%s", errs.msg[i]);
+	nfg_errors_free(&errs);
+	CHECK(logged("UPLINK_SET ppp0 admin tier weight"), "apply: a key removed goes back to its default");
+	nfg_config_free(&cfg);
+}
+
+/* The host kernel: no nfgate here, but the controller and ext acks are real. */
+static void real_kernel(void)
+{
+	struct nfg_ipc r;
+	struct nlmsghdr *nlh;
+	int err;
+
+	err = nfg_ipc_open(&r);
+	if (err == 0) {
+		CHECK(r.family_id != 0, "real kernel: nfgate family found (module loaded)");
+		nfg_ipc_close(&r);
+	} else {
+		CHECK(err == -NFG_ENOFAMILY, "real kernel: no module -> NFG_ENOFAMILY (%s)",
+		      nfg_strerror(err));
+	}
+	if (nfg_ipc_socket(&r)) {
+		printf("ok - # SKIP no generic netlink socket\n");
+		return;
+	}
+	/* CTRL_ATTR_FAMILY_ID is a u16: a u8 fails policy validation */
+	nlh = nfg_ipc_msg(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_ACK);
+	mnl_attr_put_u8(nlh, CTRL_ATTR_FAMILY_ID, 1);
+	err = nfg_ipc_request(&r, nlh, NULL, NULL, NULL);
+	CHECK(err < 0 && r.extack[0], "real kernel: extended ACK message parsed ('%s', %s)",
+	      r.extack, nfg_strerror(err));
+	nfg_ipc_close(&r);
+}
+
+int main(void)
+{
+	t_begin("ipc");
+	family();
+	commands();
+	events();
+	apply();
+	real_kernel();
+	nfg_ipc_close(&ipc);
+	return t_end();
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The JSON writer and the JSON form of the objects. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "json.h"
+
+static char *out;
+static size_t out_len;
+
+static FILE *open_out(void)
+{
+	free(out);
+	out = NULL;
+	return open_memstream(&out, &out_len);
+}
+
+static void expect(FILE *f, const char *want, const char *desc)
+{
+	fclose(f);
+	if (!CHECK(!strcmp(out, want), "%s", desc)) {
+		t_diag("want: %s", want);
+		t_diag("got:  %s", out);
+	}
+}
+
+static struct nfg_uplink full_uplink(void)
+{
+	struct nfg_uplink up = {
+		.ifname = "ppp0", .ifindex = 5, .tier = 0, .weight = 3,
+		.health = 1000, .admin = NFGATE_ADMIN_UP, .oper = NFGATE_OPER_UP,
+		.eff_weight = 3, .addr = htonl(0x64400002), .flows = 12,
+		.changed_ms = 1000, .tx_packets = 1, .tx_bytes = 2,
+		.rx_packets = 3, .rx_bytes = 18446744073709551615ULL,
+	};
+
+	for (size_t i = 0; i < nfg_uplink_nfields; i++)
+		NFG_MARK(&up, nfg_uplink_fields[i].attr);
+	return up;
+}
+
+int main(void)
+{
+	struct nfg_uplink up = full_uplink();
+	struct nfg_lan lan = { .ifname = "br0", .ifindex = 3,
+			       .addr = htonl(0xc0a80000), .prefixlen = 22 };
+	struct nfg_stats st = { 0 };
+	struct nfg_msg msg = { 0 };
+	struct json j;
+	FILE *f;
+
+	t_begin("json");
+
+	f = open_out();
+	json_init(&j, f, false);
+	json_object_begin(&j, NULL);
+	json_string(&j, "s", "a\"b\\c\n\t\x01");
+	json_uint(&j, "n", 18446744073709551615ULL);
+	json_null(&j, "z");
+	json_bool(&j, "t", true);
+	json_array_begin(&j, "empty");
+	json_array_end(&j);
+	json_object_begin(&j, "o");
+	json_object_end(&j);
+	json_array_begin(&j, "a");
+	json_uint(&j, NULL, 1);
+	json_string(&j, NULL, "x");
+	json_array_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+	expect(f, "{\"s\":\"a\\\"b\\\\c\\n\\t\\u0001\",\"n\":18446744073709551615,"
+		  "\"z\":null,\"t\":true,\"empty\":[],\"o\":{},\"a\":[1,\"x\"]}\n",
+	       "compact writer: escapes, u64, null, empty containers");
+
+	f = open_out();
+	json_init(&j, f, true);
+	json_object_begin(&j, NULL);
+	json_uint(&j, "a", 1);
+	json_array_begin(&j, "b");
+	json_uint(&j, NULL, 2);
+	json_array_end(&j);
+	json_array_begin(&j, "c");
+	json_array_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+	expect(f, "{\n  \"a\": 1,\n  \"b\": [\n    2\n  ],\n  \"c\": []\n}\n",
+	       "pretty writer: two-space indent");
+
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_uplink(&j, NULL, &up, true, 6000);
+	json_finish(&j);
+	expect(f, "{\"ifname\":\"ppp0\",\"ifindex\":5,\"oper\":\"up\",\"admin\":\"up\","
+		  "\"tier\":0,\"weight\":3,\"health\":1000,\"effective_weight\":3,"
+		  "\"address\":\"100.64.0.2\",\"flows\":12,\"changed_ms\":1000,"
+		  "\"changed_ago_ms\":5000,\"tx_packets\":1,\"tx_bytes\":2,"
+		  "\"rx_packets\":3,\"rx_bytes\":18446744073709551615}\n",
+	       "uplink: every key, snake_case, numbers as numbers");
+
+	up.present = (1U << NFGATE_UPLINK_A_IFNAME) | (1U << NFGATE_UPLINK_A_OPER);
+	up.oper = NFGATE_OPER_ABSENT;
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_uplink(&j, NULL, &up, true, 6000);
+	json_finish(&j);
+	expect(f, "{\"ifname\":\"ppp0\",\"ifindex\":null,\"oper\":\"absent\",\"admin\":null,"
+		  "\"tier\":null,\"weight\":null,\"health\":null,\"effective_weight\":null,"
+		  "\"address\":null,\"flows\":null,\"changed_ms\":null,"
+		  "\"changed_ago_ms\":null,\"tx_packets\":null,\"tx_bytes\":null,"
+		  "\"rx_packets\":null,\"rx_bytes\":null}\n",
+	       "uplink (show): attributes not sent are null");
+
+	up = full_uplink();
+	up.addr = 0;
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_uplink(&j, NULL, &up, true, 0);
+	json_finish(&j);
+	CHECK(strstr(out, "\"address\":null") && !strstr(out, "changed_ago_ms"),
+	      "uplink: address 0.0.0.0 (no address) is null; no changed_ago_ms without now");
+	fclose(f);
+
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_lan(&j, NULL, &lan, true);
+	json_finish(&j);
+	expect(f, "{\"ifname\":null,\"ifindex\":null,\"subnet\":null,"
+		  "\"address\":null,\"prefixlen\":null}\n",
+	       "lan: nothing marked present, all null");
+
+	lan.present = (1U << NFGATE_LAN_A_IFNAME) | (1U << NFGATE_LAN_A_IFINDEX) |
+		      (1U << NFGATE_LAN_A_ADDR) | (1U << NFGATE_LAN_A_PREFIXLEN);
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_lan(&j, NULL, &lan, true);
+	json_finish(&j);
+	expect(f, "{\"ifname\":\"br0\",\"ifindex\":3,\"subnet\":\"192.168.0.0/22\","
+		  "\"address\":\"192.168.0.0\",\"prefixlen\":22}\n", "lan");
+
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_lan(&j, NULL, NULL, true);
+	json_finish(&j);
+	expect(f, "null\n", "no lan: null");
+
+	st.counter[NFGATE_STAT_PRE_ROUTING] = 10;
+	st.counter[NFGATE_STAT_FORWARD] = 7;
+	st.present = (1U << NFGATE_STAT_PRE_ROUTING) | (1U << NFGATE_STAT_FORWARD);
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_stats(&j, NULL, &st, true);
+	json_finish(&j);
+	expect(f, "{\"pre_routing\":10,\"local_out\":null,\"forward\":7,\"post_routing\":null}\n",
+	       "stats");
+
+	msg.cmd = NFGATE_CMD_EVENT;
+	msg.has_event = msg.has_generation = msg.has_uplink = true;
+	msg.event = NFGATE_EVENT_UPLINK_STATE;
+	msg.generation = 43;
+	msg.uplink.present = (1U << NFGATE_UPLINK_A_IFNAME) | (1U << NFGATE_UPLINK_A_OPER) |
+			     (1U << NFGATE_UPLINK_A_EFF_WEIGHT);
+	strcpy(msg.uplink.ifname, "wwan0");
+	msg.uplink.oper = NFGATE_OPER_DOWN;
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_event(&j, &msg, "2025-01-31T12:00:00.123+01:00");
+	json_finish(&j);
+	expect(f, "{\"time\":\"2025-01-31T12:00:00.123+01:00\",\"event\":\"uplink_state\","
+		  "\"generation\":43,\"uplink\":{\"ifname\":\"wwan0\",\"oper\":\"down\","
+		  "\"effective_weight\":0}}\n",
+	       "event: one line, only the attributes sent");
+
+	msg.event = 99;
+	msg.has_uplink = false;
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_event(&j, &msg, "t");
+	json_finish(&j);
+	expect(f, "{\"time\":\"t\",\"event\":99,\"generation\":43}\n",
+	       "event unknown to this version: its number");
+
+	free(out);
+	return t_end();
+}

@@ -1,0 +1,56 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The two binaries' argument handling, as far as it needs no kernel module:
+# help, usage errors (exit 2) and nfgated --check.
+cd "$(dirname "$0")" || exit 1
+NFGATE=../nfgate
+NFGATED=../nfgated
+n=0
+failed=0
+echo "# tools"
+
+# check DESC EXPECTED_STATUS GREP_PATTERN CMD...: runs CMD, checks the
+# status and that its output (stdout+stderr) contains the pattern.
+check() {
+	desc=$1 want=$2 pattern=$3
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	n=$((n + 1))
+	if [ "$rc" = "$want" ] && printf '%s\n' "$out" | grep -qF -- "$pattern"; then
+		echo "ok $n - tools: $desc"
+	else
+		echo "not ok $n - tools: $desc (exit $rc, want $want)"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+		failed=$((failed + 1))
+	fi
+}
+
+check "nfgate --help" 0 "Available subcommands:" $NFGATE --help
+check "nfgate help set" 0 "Usage: nfgate set lan dev IFNAME subnet A.B.C.D/N" $NFGATE help set
+check "nfgate set --help" 0 "Usage: nfgate set lan dev IFNAME" $NFGATE set --help
+check "nfgate show -h" 0 "Usage: nfgate [-j] show" $NFGATE show -h
+check "nfgate help monitor" 0 "Usage: nfgate [-j] monitor" $NFGATE help monitor
+check "nfgate help bogus" 2 "unknown subcommand" $NFGATE help bogus
+check "nfgate frob" 2 "nfgate: invalid subcommand 'frob'" $NFGATE frob
+check "nfgate -x" 2 "nfgate: -x: unknown option" $NFGATE -x
+check "nfgate -n (no name)" 2 "missing namespace name" $NFGATE -n
+check "nfgate set" 2 "nfgate: set: missing object: lan or uplink" $NFGATE set
+check "nfgate set uplink ppp0 tier 99" 2 "nfgate: set uplink: tier: 99 is out of range 0..15" $NFGATE set uplink ppp0 tier 99
+check "nfgate del uplink" 2 "nfgate: del uplink: uplink: missing interface name" $NFGATE del uplink
+check "nfgate monitor extra" 2 "too many arguments" $NFGATE monitor extra
+check "nfgate show lan extra" 2 "too many arguments" $NFGATE show lan extra
+
+check "nfgated --help" 0 "Usage: nfgated" $NFGATED --help
+check "nfgated -x" 2 "Usage: nfgated" $NFGATED -x
+check "nfgated --check example" 0 "../nfgate.conf.example: OK" $NFGATED --check -c ../nfgate.conf.example
+check "nfgated -t bad config" 1 "configs/bad/01-weight-range.conf:7: weight: 5000 is out of range 0..1000" \
+	$NFGATED -t -c configs/bad/01-weight-range.conf
+check "nfgated -t missing file" 1 "/nonexistent/nfgate.conf: No such file or directory" \
+	$NFGATED -t -c /nonexistent/nfgate.conf
+check "nfgated bad config: nothing applied, exit 1" 1 "is not valid, nothing applied" \
+	$NFGATED -f -c configs/bad/01-weight-range.conf
+
+echo "1..$n"
+echo "# tools: $((n - failed)) passed, $failed failed"
+[ $failed = 0 ]
