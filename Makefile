@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nfgate top-level Makefile.
+#
+#   make            module and userspace tools
+#   make check      install prerequisites, build, host unit tests, VM suite
+#   make check T=x  only selftests/x.sh in the VM
+#   make demo       boot the VM demo topology
+#
+# KDIR selects the kernel headers to build against. By default: the running
+# kernel's build directory when it exists, else the newest installed Debian
+# headers.
+
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && [ -n "$$(ls $$d/Module.symvers 2>/dev/null)" ] && echo $$d || ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+endif
+KVER ?= $(patsubst linux-headers-%,%,$(notdir $(realpath $(KDIR))))
+
+.PHONY: all module userspace unit check vmcheck demo deps clean style sparse
+
+all: module userspace
+
+deps:
+	tools/setup.sh
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
+
+style:
+	tools/checkpatch.sh
+
+userspace:
+	$(MAKE) -C userspace
+
+unit:
+	$(MAKE) -C common/tests run
+	$(MAKE) -C userspace test
+
+vmcheck:
+	KDIR=$(KDIR) KVER=$(KVER) tools/vm/run-tests.sh $(T)
+
+check: deps
+	$(MAKE) style
+	$(MAKE) module
+	$(MAKE) userspace
+	$(MAKE) unit
+	$(MAKE) vmcheck
+
+demo: deps
+	$(MAKE) module
+	$(MAKE) userspace
+	KDIR=$(KDIR) KVER=$(KVER) tools/vm/demo.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	$(MAKE) -C common/tests clean

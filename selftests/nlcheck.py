@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Raw generic netlink checks against the nfgate family.
+
+Sends hand-built messages (well-formed and malformed) and checks the kernel's
+answer: the errno and the extended ACK message. It builds messages byte by
+byte on purpose, so that it can send what no well-behaved client would.
+
+Usage: nlcheck.py malformed     one line per case: "PASS name" / "FAIL name: why"
+"""
+
+import errno
+import os
+import re
+import socket
+import struct
+import sys
+
+NETLINK_GENERIC = 16
+NETLINK_EXT_ACK = 11
+NETLINK_CAP_ACK = 10
+SOL_NETLINK = 270
+NLM_F_REQUEST = 1
+NLM_F_ACK = 4
+NLM_F_DUMP = 0x300
+NLMSG_ERROR = 2
+NLMSG_DONE = 3
+NLM_F_ACK_TLVS = 0x200
+NLMSGERR_ATTR_MSG = 1
+NLMSGERR_ATTR_OFFS = 2
+GENL_ID_CTRL = 16
+CTRL_CMD_GETFAMILY = 3
+CTRL_ATTR_FAMILY_ID = 1
+CTRL_ATTR_FAMILY_NAME = 2
+
+
+def _uapi():
+    """Read the enums of the uapi header, so numbers are never copied."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "..", "include", "uapi", "linux", "nfgate.h")
+    text = open(path).read()
+    consts = {}
+    for m in re.finditer(r"#define\s+(NFGATE_\w+)\s+(\d+)\b", text):
+        consts[m.group(1)] = int(m.group(2))
+    for body in re.findall(r"enum\s+\w+\s*{([^}]*)}", text):
+        val = 0
+        for item in body.split(","):
+            item = re.sub(r"/\*.*?\*/", "", item, flags=re.S).strip()
+            if not item:
+                continue
+            if "=" in item:
+                name, expr = [x.strip() for x in item.split("=")]
+                val = int(expr, 0)
+            else:
+                name = item
+            consts[name] = val
+            val += 1
+    return consts
+
+
+C = _uapi()
+
+
+def attr(atype, payload):
+    """One netlink attribute, padded to 4 bytes."""
+    hdr = struct.pack("=HH", 4 + len(payload), atype)
+    pad = b"\0" * ((4 - len(payload) % 4) % 4)
+    return hdr + payload + pad
+
+
+NLA_F_NESTED = 0x8000
+
+
+def nest(atype, *attrs):
+    return attr(atype | NLA_F_NESTED, b"".join(attrs))
+
+
+def u8(v):
+    return struct.pack("=B", v)
+
+
+def u32(v):
+    return struct.pack("=I", v)
+
+
+def be32(v):
+    return struct.pack("!I", v)
+
+
+def sz(s):
+    return s.encode() + b"\0"
+
+
+def ip(s):
+    return socket.inet_aton(s)
+
+
+class Genl:
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                                  NETLINK_GENERIC)
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        self.sock.bind((0, 0))
+        self.sock.settimeout(5)
+        self.seq = 1
+        self.family = self._family_id()
+
+    def _send(self, ftype, flags, cmd, payload, version=1, reserved=0):
+        self.seq += 1
+        body = struct.pack("=BBH", cmd, version, reserved) + payload
+        hdr = struct.pack("=IHHII", 16 + len(body), ftype, flags, self.seq, 0)
+        self.sock.send(hdr + body)
+        return self.seq
+
+    def _recv_all(self):
+        """Messages up to the ACK/error or DONE: list of (type, flags, data)."""
+        out = []
+        while True:
+            data = self.sock.recv(65536)
+            off = 0
+            while off + 16 <= len(data):
+                length, mtype, flags, _seq, _pid = struct.unpack_from(
+                    "=IHHII", data, off)
+                out.append((mtype, flags, data[off + 16:off + length]))
+                off += (length + 3) & ~3
+                if mtype in (NLMSG_ERROR, NLMSG_DONE):
+                    return out
+
+    def request(self, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK,
+                **kw):
+        """Returns (errno, extack message, replies)."""
+        self._send(self.family, flags, cmd, payload, **kw)
+        msgs = self._recv_all()
+        err, msg = 0, ""
+        mtype, mflags, data = msgs[-1]
+        if mtype == NLMSG_ERROR:
+            err = -struct.unpack_from("=i", data)[0]
+            if mflags & NLM_F_ACK_TLVS:
+                # error + original header (capped ack: header only)
+                off = 4 + 16
+                while off + 4 <= len(data):
+                    alen, atype = struct.unpack_from("=HH", data, off)
+                    if alen < 4:
+                        break
+                    if atype == NLMSGERR_ATTR_MSG:
+                        msg = data[off + 4:off + alen].rstrip(b"\0").decode()
+                    off += (alen + 3) & ~3
+        return err, msg, msgs[:-1]
+
+    def _family_id(self):
+        self._send(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK,
+                   CTRL_CMD_GETFAMILY, attr(CTRL_ATTR_FAMILY_NAME, sz(C_NAME)))
+        msgs = self._recv_all()
+        mtype, _, data = msgs[0]
+        if mtype == NLMSG_ERROR:
+            sys.exit("nfgate family not found (module not loaded?)")
+        off = 4
+        while off + 4 <= len(data):
+            alen, atype = struct.unpack_from("=HH", data, off)
+            if atype == CTRL_ATTR_FAMILY_ID:
+                return struct.unpack_from("=H", data, off + 4)[0]
+            off += (alen + 3) & ~3
+        sys.exit("no family id in CTRL reply")
+
+
+C_NAME = "nfgate"
+
+
+def malformed_cases():
+    A = C
+    U = lambda *a: nest(A["NFGATE_A_UPLINK"], *a)
+    L = lambda *a: nest(A["NFGATE_A_LAN"], *a)
+    name = lambda n: attr(A["NFGATE_UPLINK_A_IFNAME"], sz(n))
+    lname = attr(A["NFGATE_LAN_A_IFNAME"], sz("br0"))
+    laddr = attr(A["NFGATE_LAN_A_ADDR"], ip("192.168.0.0"))
+    lplen = attr(A["NFGATE_LAN_A_PREFIXLEN"], u8(22))
+    set_up = A["NFGATE_CMD_UPLINK_SET"]
+    set_lan = A["NFGATE_CMD_LAN_SET"]
+    # (name, cmd, payload, expected errno, extra kwargs)
+    return [
+        ("weight above max", set_up,
+         U(name("up0"), attr(A["NFGATE_UPLINK_A_WEIGHT"], u32(1001))),
+         errno.ERANGE, {}),
+        ("health above max", set_up,
+         U(name("up0"), attr(A["NFGATE_UPLINK_A_HEALTH"], u32(100000))),
+         errno.ERANGE, {}),
+        ("tier above max", set_up,
+         U(name("up0"), attr(A["NFGATE_UPLINK_A_TIER"], u8(16))),
+         errno.ERANGE, {}),
+        ("admin state unknown", set_up,
+         U(name("up0"), attr(A["NFGATE_UPLINK_A_ADMIN"], u8(7))),
+         errno.ERANGE, {}),
+        ("weight with 2-byte payload", set_up,
+         U(name("up0"), attr(A["NFGATE_UPLINK_A_WEIGHT"], b"\x01\x00")),
+         errno.ERANGE, {}),
+        ("ifname of 16 characters", set_up,
+         U(name("a" * 16)), errno.ERANGE, {}),
+        ("ifname not NUL-terminated", set_up,
+         U(attr(A["NFGATE_UPLINK_A_IFNAME"], b"eth0")), errno.EINVAL, {}),
+        ("empty ifname", set_up, U(name("")), errno.EINVAL, {}),
+        ("read-only OPER in a set", set_up,
+         U(name("up0"), attr(A["NFGATE_UPLINK_A_OPER"], u8(2))),
+         errno.EINVAL, {}),
+        ("read-only counter in a set", set_up,
+         U(name("up0"), attr(A["NFGATE_UPLINK_A_TX_BYTES"], b"\0" * 8)),
+         errno.EINVAL, {}),
+        ("unknown uplink attribute", set_up,
+         U(name("up0"), attr(A["__NFGATE_UPLINK_A_LAST"] + 3, u32(1))),
+         errno.EINVAL, {}),
+        ("unknown top-level attribute", set_up,
+         U(name("up0")) + attr(A["__NFGATE_A_LAST"] + 1, u32(1)),
+         errno.EINVAL, {}),
+        ("uplink nest missing", set_up, b"", errno.EINVAL, {}),
+        ("uplink without ifname", set_up,
+         U(attr(A["NFGATE_UPLINK_A_WEIGHT"], u32(2))), errno.EINVAL, {}),
+        ("uplink nest without NLA_F_NESTED", set_up,
+         attr(A["NFGATE_A_UPLINK"], name("up0")), errno.EINVAL, {}),
+        ("uplink nest is not a nest", set_up,
+         attr(A["NFGATE_A_UPLINK"], b"\x01\x02"), errno.EINVAL, {}),
+        ("attribute length beyond message", set_up,
+         struct.pack("=HH", 200, A["NFGATE_A_UPLINK"]) + b"\0" * 8,
+         errno.EINVAL, {}),
+        ("read-only GENERATION at top level", set_up,
+         U(name("up0")) + attr(A["NFGATE_A_GENERATION"], u32(1)),
+         errno.EINVAL, {}),
+        ("delete an uplink that does not exist", A["NFGATE_CMD_UPLINK_DEL"],
+         U(name("nosuch0")), errno.ENOENT, {}),
+        ("get an uplink that does not exist", A["NFGATE_CMD_UPLINK_GET"],
+         U(name("nosuch0")), errno.ENOENT, {}),
+        ("LAN prefix length 33", set_lan,
+         L(lname, laddr, attr(A["NFGATE_LAN_A_PREFIXLEN"], u8(33))),
+         errno.ERANGE, {}),
+        ("LAN address with host bits", set_lan,
+         L(lname, attr(A["NFGATE_LAN_A_ADDR"], ip("192.168.1.1")), lplen),
+         errno.EINVAL, {}),
+        ("LAN with both ifname and ifindex", set_lan,
+         L(lname, attr(A["NFGATE_LAN_A_IFINDEX"], u32(1)), laddr, lplen),
+         errno.EINVAL, {}),
+        ("LAN with neither ifname nor ifindex", set_lan,
+         L(laddr, lplen), errno.EINVAL, {}),
+        ("LAN without prefix length", set_lan, L(lname, laddr),
+         errno.EINVAL, {}),
+        ("LAN ifindex that does not exist", set_lan,
+         L(attr(A["NFGATE_LAN_A_IFINDEX"], u32(99999)), laddr, lplen),
+         errno.ENODEV, {}),
+        ("LAN ifindex 0", set_lan,
+         L(attr(A["NFGATE_LAN_A_IFINDEX"], u32(0)), laddr, lplen),
+         errno.ERANGE, {}),
+        ("reserved genl header field set", set_up, U(name("up0")),
+         errno.EINVAL, {"reserved": 1}),
+        ("unknown command", A["__NFGATE_CMD_MAX"] + 5, b"",
+         errno.EOPNOTSUPP, {}),
+        ("EVENT command sent by userspace", A["NFGATE_CMD_EVENT"], b"",
+         errno.EOPNOTSUPP, {}),
+    ]
+
+
+def run_malformed():
+    g = Genl()
+    failures = 0
+    for name, cmd, payload, want, kw in malformed_cases():
+        err, msg, _ = g.request(cmd, payload, **kw)
+        # A range violation is EINVAL or ERANGE depending on the kernel's
+        # policy code; both are a refusal, what matters is the message.
+        ok_err = err == want or (want == errno.ERANGE and err == errno.EINVAL)
+        needs_msg = want not in (errno.EOPNOTSUPP,)
+        if ok_err and (msg or not needs_msg):
+            print(f"PASS {name}: {errno.errorcode.get(err, err)} \"{msg}\"")
+        else:
+            failures += 1
+            print(f"FAIL {name}: got errno {err} "
+                  f"({errno.errorcode.get(err, '?')}) msg \"{msg}\", "
+                  f"want {errno.errorcode[want]} with a message")
+    # Nothing of the above may have created an uplink.
+    err, msg, replies = g.request(C["NFGATE_CMD_UPLINK_GET"], b"",
+                                  flags=NLM_F_REQUEST | NLM_F_DUMP)
+    leaked = [r for r in replies if b"up0" in r[2] or b"nosuch0" in r[2]]
+    if err or leaked:
+        failures += 1
+        print(f"FAIL no uplink created by refused requests: err {err}, "
+              f"{len(leaked)} found")
+    else:
+        print("PASS no uplink created by refused requests")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] != "malformed":
+        sys.exit(__doc__)
+    sys.exit(run_malformed())
