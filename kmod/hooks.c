@@ -5,14 +5,30 @@
  * This is the one place that says which nfgate function runs where. It is
  * written in the order a packet meets the hooks:
  *
- *   ingress         PRE_ROUTING   conntrack (-200) < nfgate_pre_routing
- *                                 (-199) < mangle (-150) < DNAT (-100)
+ *   ingress       PRE_ROUTING   conntrack (-200)
+ *                               nfgate_pre_routing (-199): uplink rx
+ *                                 accounting, anti-spoofing, pinning of
+ *                                 connections that arrive on an uplink
+ *                               mangle (-150)
+ *                               nfgate_nat_pre (DNAT, -100, nat.c): port
+ *                                 forwards and hairpin
  *   routing decision: deliver to the router, or pass it on
- *   forward         FORWARD       nfgate_forward (-149), before filter (0)
- *   router's own    LOCAL_OUT     conntrack (-200) < nfgate_local_out
- *                                 (-149), where a mark may still reroute
- *   egress          POST_ROUTING  SNAT (100) < nfgate_post_routing (101)
- *                                 < conntrack confirm (INT_MAX)
+ *   forward       FORWARD       nfgate_forward (-149): uplink choice for a
+ *                                 new LAN connection, route moved to the
+ *                                 connection's uplink (steer.c)
+ *                               filter (0)
+ *   router's own  LOCAL_OUT     conntrack (-200)
+ *                               nfgate_local_out (-149): the same steering
+ *                                 for the router's own connections
+ *   egress        POST_ROUTING  nfgate_nat_post (SNAT, 100, nat.c):
+ *                                 masquerade on the uplink, hairpin SNAT
+ *                               nfgate_post_routing (101): uplink tx
+ *                                 accounting
+ *                               conntrack confirm (INT_MAX)
+ *
+ * The NAT functions are not netfilter hooks of their own: the NAT core
+ * calls them for connections without a NAT binding (nf_nat_ipv4_register_fn)
+ * and applies the binding itself.
  *
  * The hooks of a namespace are registered when it is first configured and
  * unregistered when its last object goes away, so an unconfigured namespace
@@ -22,6 +38,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
+#include <net/netfilter/nf_conntrack.h>
 
 #include "nfgate.h"
 
@@ -33,23 +50,30 @@ static unsigned int nfgate_pre_routing(void *priv, struct sk_buff *skb,
 
 	nfgate_stat_inc(nn, NFGATE_STAT_PRE_ROUTING);
 	up = nfgate_uplink_by_ifindex(nn, state->in->ifindex);
-	if (up)
-		nfgate_uplink_account(up, NFGATE_DIR_RX, skb->len);
-	return NF_ACCEPT;
+	if (!up)
+		return NF_ACCEPT;
+	nfgate_uplink_account(up, NFGATE_DIR_RX, skb->len);
+	if (nfgate_antispoof_drop(nn, skb))
+		return NF_DROP;
+	return nfgate_steer_inbound(nn, skb, up);
 }
 
 static unsigned int nfgate_forward(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
-	nfgate_stat_inc(nfgate_pernet(state->net), NFGATE_STAT_FORWARD);
-	return NF_ACCEPT;
+	struct nfgate_net *nn = nfgate_pernet(state->net);
+
+	nfgate_stat_inc(nn, NFGATE_STAT_FORWARD);
+	return nfgate_steer_forward(nn, skb, state);
 }
 
 static unsigned int nfgate_local_out(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	nfgate_stat_inc(nfgate_pernet(state->net), NFGATE_STAT_LOCAL_OUT);
-	return NF_ACCEPT;
+	struct nfgate_net *nn = nfgate_pernet(state->net);
+
+	nfgate_stat_inc(nn, NFGATE_STAT_LOCAL_OUT);
+	return nfgate_steer_local_out(nn, skb, state);
 }
 
 static unsigned int nfgate_post_routing(void *priv, struct sk_buff *skb,
@@ -104,19 +128,35 @@ int nfgate_hooks_sync(struct nfgate_net *nn)
 		nfgate_hooks_unregister(nn);
 		return 0;
 	}
+	/* Conntrack runs in a namespace only while someone asks for it. */
+	err = nf_ct_netns_get(nn->net, NFPROTO_IPV4);
+	if (err)
+		return err;
 	err = nf_register_net_hooks(nn->net, nfgate_hook_ops,
 				    ARRAY_SIZE(nfgate_hook_ops));
 	if (err)
-		return err;
+		goto err_ct;
+	err = nfgate_nat_register(nn);
+	if (err)
+		goto err_hooks;
 	nn->hooks_registered = true;
 	return 0;
+
+err_hooks:
+	nf_unregister_net_hooks(nn->net, nfgate_hook_ops,
+				ARRAY_SIZE(nfgate_hook_ops));
+err_ct:
+	nf_ct_netns_put(nn->net, NFPROTO_IPV4);
+	return err;
 }
 
 void nfgate_hooks_unregister(struct nfgate_net *nn)
 {
 	if (!nn->hooks_registered)
 		return;
+	nfgate_nat_unregister(nn);
 	nf_unregister_net_hooks(nn->net, nfgate_hook_ops,
 				ARRAY_SIZE(nfgate_hook_ops));
+	nf_ct_netns_put(nn->net, NFPROTO_IPV4);
 	nn->hooks_registered = false;
 }

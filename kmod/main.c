@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
+#include <net/netfilter/nf_nat_masquerade.h>
 
 #include "nfgate.h"
 
@@ -23,6 +24,8 @@ static int __net_init nfgate_net_init(struct net *net)
 	nn->net = net;
 	mutex_init(&nn->lock);
 	INIT_LIST_HEAD(&nn->uplinks);
+	INIT_LIST_HEAD(&nn->portfwds);
+	nfgate_settings_init(nn);
 	return nfgate_stats_init(nn);
 }
 
@@ -33,12 +36,14 @@ static void __net_exit nfgate_net_exit(struct net *net)
 	rtnl_lock();
 	mutex_lock(&nn->lock);
 	nfgate_hooks_unregister(nn);
+	nfgate_portfwds_free(nn);
 	nfgate_uplinks_free(nn);
 	nfgate_lan_free(nn);
 	mutex_unlock(&nn->lock);
 	rtnl_unlock();
 	/* The hooks are gone; wait for readers still inside them. */
 	rcu_barrier();
+	nfgate_settings_free(nn);
 	nfgate_stats_free(nn);
 }
 
@@ -53,9 +58,13 @@ static int __init nfgate_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&nfgate_net_ops);
+	/* The NAT core forgets masqueraded connections of a dead device. */
+	err = nf_nat_masquerade_inet_register_notifiers();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&nfgate_net_ops);
+	if (err)
+		goto err_masq;
 	err = nfgate_uplink_notifiers_register();
 	if (err)
 		goto err_pernet;
@@ -70,6 +79,8 @@ err_notifiers:
 	nfgate_uplink_notifiers_unregister();
 err_pernet:
 	unregister_pernet_subsys(&nfgate_net_ops);
+err_masq:
+	nf_nat_masquerade_inet_unregister_notifiers();
 	return err;
 }
 
@@ -78,6 +89,7 @@ static void __exit nfgate_exit(void)
 	nfgate_genl_unregister();
 	nfgate_uplink_notifiers_unregister();
 	unregister_pernet_subsys(&nfgate_net_ops);
+	nf_nat_masquerade_inet_unregister_notifiers();
 }
 
 module_init(nfgate_init);

@@ -22,6 +22,14 @@ static const struct nla_policy nfgate_lan_policy[NFGATE_LAN_A_MAX + 1] = {
 
 #define NFGATE_RO(msg) { .type = NLA_REJECT, .reject_message = (msg) }
 
+static struct netlink_range_validation nfgate_holddown_range = {
+	.max = NFGATE_HOLDDOWN_MS_MAX,
+};
+
+static struct netlink_range_validation nfgate_sticky_range = {
+	.max = NFGATE_STICKY_MS_MAX,
+};
+
 static const struct nla_policy nfgate_uplink_policy[NFGATE_UPLINK_A_MAX + 1] = {
 	[NFGATE_UPLINK_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[NFGATE_UPLINK_A_IFINDEX] = NFGATE_RO("uplink IFINDEX is read-only"),
@@ -39,6 +47,26 @@ static const struct nla_policy nfgate_uplink_policy[NFGATE_UPLINK_A_MAX + 1] = {
 	[NFGATE_UPLINK_A_RX_PACKETS] = NFGATE_RO("uplink counters are read-only"),
 	[NFGATE_UPLINK_A_RX_BYTES] = NFGATE_RO("uplink counters are read-only"),
 	[NFGATE_UPLINK_A_PAD]	= NFGATE_RO("PAD is not an input"),
+	[NFGATE_UPLINK_A_ID]	= NFGATE_RO("uplink ID is read-only"),
+	[NFGATE_UPLINK_A_USABLE] = NFGATE_RO("uplink USABLE is read-only"),
+};
+
+static const struct nla_policy nfgate_settings_policy[NFGATE_SETTINGS_A_MAX + 1] = {
+	[NFGATE_SETTINGS_A_MARK_MASK]	= { .type = NLA_U32 },
+	[NFGATE_SETTINGS_A_SKIP_MARK]	= { .type = NLA_U32 },
+	[NFGATE_SETTINGS_A_FAILOVER_RST] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NFGATE_SETTINGS_A_HOLDDOWN_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfgate_holddown_range),
+	[NFGATE_SETTINGS_A_STICKY_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfgate_sticky_range),
+};
+
+static const struct nla_policy nfgate_forward_policy[NFGATE_FORWARD_A_MAX + 1] = {
+	[NFGATE_FORWARD_A_PROTO]	= { .type = NLA_U8 },
+	[NFGATE_FORWARD_A_PORT]		= { .type = NLA_BE16 },
+	[NFGATE_FORWARD_A_TO_ADDR]	= { .type = NLA_BE32 },
+	[NFGATE_FORWARD_A_TO_PORT]	= { .type = NLA_BE16 },
+	[NFGATE_FORWARD_A_UPLINK]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[NFGATE_FORWARD_A_HITS]		= NFGATE_RO("forward HITS is read-only"),
+	[NFGATE_FORWARD_A_PAD]		= NFGATE_RO("PAD is not an input"),
 };
 
 static const struct nla_policy nfgate_policy[NFGATE_A_MAX + 1] = {
@@ -47,6 +75,10 @@ static const struct nla_policy nfgate_policy[NFGATE_A_MAX + 1] = {
 	[NFGATE_A_STATS]	= NFGATE_RO("STATS is read-only"),
 	[NFGATE_A_EVENT]	= NFGATE_RO("EVENT is sent by the kernel only"),
 	[NFGATE_A_GENERATION]	= NFGATE_RO("GENERATION is read-only"),
+	[NFGATE_A_SETTINGS]	= NLA_POLICY_NESTED(nfgate_settings_policy),
+	[NFGATE_A_FORWARD]	= NLA_POLICY_NESTED(nfgate_forward_policy),
+	[NFGATE_A_FLUSHED]	= NFGATE_RO("FLUSHED is sent by the kernel only"),
+	[NFGATE_A_RESETS]	= NFGATE_RO("RESETS is sent by the kernel only"),
 };
 
 static void *nfgate_put_hdr(struct sk_buff *skb, struct genl_info *info,
@@ -139,6 +171,7 @@ static int nfgate_lan_del_doit(struct sk_buff *skb, struct genl_info *info)
 static int nfgate_uplink_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
+	unsigned int flows[NFGATE_UPLINKS_MAX + 1];
 	struct nlattr *tb[NFGATE_UPLINK_A_MAX + 1];
 	char ifname[IFNAMSIZ];
 	struct nfgate_uplink *up;
@@ -157,6 +190,7 @@ static int nfgate_uplink_get(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	nla_strscpy(ifname, tb[NFGATE_UPLINK_A_IFNAME], IFNAMSIZ);
+	nfgate_flows_count(nn, flows);
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -175,7 +209,7 @@ static int nfgate_uplink_get(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto err_free;
 	}
-	err = nfgate_uplink_fill(msg, up);
+	err = nfgate_uplink_fill(msg, up, flows[up->id]);
 	if (!err)
 		err = nla_put_u32(msg, NFGATE_A_GENERATION,
 				  READ_ONCE(nn->generation));
@@ -194,10 +228,12 @@ err_free:
 static int nfgate_uplink_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nfgate_net *nn = nfgate_pernet(sock_net(skb->sk));
+	unsigned int flows[NFGATE_UPLINKS_MAX + 1];
 	unsigned long idx = cb->args[0], i = 0;
 	struct nfgate_uplink *up;
 	void *hdr;
 
+	nfgate_flows_count(nn, flows);
 	rcu_read_lock();
 	cb->seq = READ_ONCE(nn->generation);
 	list_for_each_entry_rcu(up, &nn->uplinks, list) {
@@ -209,7 +245,7 @@ static int nfgate_uplink_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		if (nfgate_uplink_fill(skb, up) ||
+		if (nfgate_uplink_fill(skb, up, flows[up->id]) ||
 		    nla_put_u32(skb, NFGATE_A_GENERATION, cb->seq)) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -277,6 +313,101 @@ static int nfgate_stats_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static int nfgate_settings_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = nfgate_put_hdr(msg, info, NFGATE_CMD_SETTINGS_GET);
+	if (!hdr || nfgate_settings_fill(msg, nn) ||
+	    nla_put_u32(msg, NFGATE_A_GENERATION, READ_ONCE(nn->generation))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int nfgate_settings_set_doit(struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
+	struct nlattr *tb[NFGATE_SETTINGS_A_MAX + 1];
+	int err;
+
+	err = nfgate_parse_nest(info, NFGATE_A_SETTINGS, tb,
+				NFGATE_SETTINGS_A_MAX, nfgate_settings_policy);
+	if (err)
+		return err;
+	mutex_lock(&nn->lock);
+	err = nfgate_settings_set(nn, tb, info->extack);
+	mutex_unlock(&nn->lock);
+	return err;
+}
+
+/* cb->args[0]: index of the next port forward to dump. */
+static int nfgate_forward_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nfgate_net *nn = nfgate_pernet(sock_net(skb->sk));
+	unsigned long idx = cb->args[0], i = 0;
+	struct nfgate_portfwd *pf;
+	void *hdr;
+
+	rcu_read_lock();
+	cb->seq = READ_ONCE(nn->generation);
+	list_for_each_entry_rcu(pf, &nn->portfwds, list) {
+		if (i++ < idx)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &nfgate_family,
+				  NLM_F_MULTI, NFGATE_CMD_FORWARD_GET);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (nfgate_portfwd_fill(skb, pf) ||
+		    nla_put_u32(skb, NFGATE_A_GENERATION, cb->seq)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		idx++;
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int nfgate_forward_doit(struct genl_info *info, bool del)
+{
+	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
+	struct nlattr *tb[NFGATE_FORWARD_A_MAX + 1];
+	int err;
+
+	err = nfgate_parse_nest(info, NFGATE_A_FORWARD, tb,
+				NFGATE_FORWARD_A_MAX, nfgate_forward_policy);
+	if (err)
+		return err;
+	mutex_lock(&nn->lock);
+	err = del ? nfgate_portfwd_del(nn, tb, info->extack) :
+		    nfgate_portfwd_set(nn, tb, info->extack);
+	mutex_unlock(&nn->lock);
+	return err;
+}
+
+static int nfgate_forward_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nfgate_forward_doit(info, false);
+}
+
+static int nfgate_forward_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nfgate_forward_doit(info, true);
+}
+
 static const struct genl_ops nfgate_ops[] = {
 	{
 		.cmd = NFGATE_CMD_LAN_GET,
@@ -311,6 +442,29 @@ static const struct genl_ops nfgate_ops[] = {
 		.cmd = NFGATE_CMD_STATS_GET,
 		.doit = nfgate_stats_get,
 	},
+	{
+		.cmd = NFGATE_CMD_SETTINGS_GET,
+		.doit = nfgate_settings_get,
+	},
+	{
+		.cmd = NFGATE_CMD_SETTINGS_SET,
+		.doit = nfgate_settings_set_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFGATE_CMD_FORWARD_GET,
+		.dumpit = nfgate_forward_dump,
+	},
+	{
+		.cmd = NFGATE_CMD_FORWARD_SET,
+		.doit = nfgate_forward_set_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFGATE_CMD_FORWARD_DEL,
+		.doit = nfgate_forward_del_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group nfgate_mcgrps[] = {
@@ -332,31 +486,90 @@ static struct genl_family nfgate_family __ro_after_init = {
 };
 
 /*
- * Tell listeners of the namespace about a change. Called with nn->lock held,
- * so events of one namespace are sent in the order the changes happened.
+ * Events. Sent with nn->lock held, so the events of one namespace go out in
+ * the order the changes happened.
  */
-void nfgate_notify(struct nfgate_net *nn, enum nfgate_event event,
-		   const struct nfgate_lan *lan, const struct nfgate_uplink *up)
+static struct sk_buff *nfgate_event_new(struct nfgate_net *nn,
+					enum nfgate_event event, void **hdr)
 {
 	struct sk_buff *msg;
-	void *hdr;
 
 	if (!genl_has_listeners(&nfgate_family, nn->net, 0))
-		return;
+		return NULL;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return;
-	hdr = genlmsg_put(msg, 0, 0, &nfgate_family, 0, NFGATE_CMD_EVENT);
-	if (!hdr ||
-	    nla_put_u32(msg, NFGATE_A_EVENT, event) ||
-	    nla_put_u32(msg, NFGATE_A_GENERATION, nn->generation) ||
-	    (lan && nfgate_lan_fill(msg, lan)) ||
-	    (up && nfgate_uplink_fill(msg, up))) {
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &nfgate_family, 0, NFGATE_CMD_EVENT);
+	if (!*hdr || nla_put_u32(msg, NFGATE_A_EVENT, event) ||
+	    nla_put_u32(msg, NFGATE_A_GENERATION, nn->generation)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void nfgate_event_send(struct nfgate_net *nn, struct sk_buff *msg,
+			      void *hdr, int err)
+{
+	if (err) {
 		nlmsg_free(msg);
 		return;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&nfgate_family, nn->net, msg, 0, 0, GFP_KERNEL);
+}
+
+void nfgate_notify(struct nfgate_net *nn, enum nfgate_event event,
+		   const struct nfgate_lan *lan, const struct nfgate_uplink *up)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err = 0;
+
+	msg = nfgate_event_new(nn, event, &hdr);
+	if (!msg)
+		return;
+	if (lan)
+		err = nfgate_lan_fill(msg, lan);
+	if (up && !err)
+		err = nfgate_uplink_fill(msg, up, NFGATE_FLOWS_UNKNOWN);
+	nfgate_event_send(nn, msg, hdr, err);
+}
+
+void nfgate_notify_flush(struct nfgate_net *nn, const struct nfgate_uplink *up,
+			 u32 flushed, u32 resets)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nfgate_event_new(nn, NFGATE_EVENT_UPLINK_FLUSH, &hdr);
+	if (!msg)
+		return;
+	nfgate_event_send(nn, msg, hdr,
+			  nfgate_uplink_fill(msg, up, NFGATE_FLOWS_UNKNOWN) ||
+			  nla_put_u32(msg, NFGATE_A_FLUSHED, flushed) ||
+			  nla_put_u32(msg, NFGATE_A_RESETS, resets));
+}
+
+void nfgate_notify_settings(struct nfgate_net *nn)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nfgate_event_new(nn, NFGATE_EVENT_SETTINGS, &hdr);
+	if (msg)
+		nfgate_event_send(nn, msg, hdr, nfgate_settings_fill(msg, nn));
+}
+
+void nfgate_notify_portfwd(struct nfgate_net *nn, enum nfgate_event event,
+			   const struct nfgate_portfwd *pf)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nfgate_event_new(nn, event, &hdr);
+	if (msg)
+		nfgate_event_send(nn, msg, hdr, nfgate_portfwd_fill(msg, pf));
 }
 
 int __init nfgate_genl_register(void)

@@ -48,6 +48,7 @@ struct nfgate_uplink {
 	struct list_head list;		/* nn->uplinks, RCU */
 	struct rcu_head rcu;
 	char ifname[IFNAMSIZ];
+	u8 id;				/* 1..NFGATE_UPLINKS_MAX, in ct marks */
 	/* Written under RTNL + nn->lock, read locklessly. */
 	int ifindex;
 	__be32 addr;
@@ -57,8 +58,32 @@ struct nfgate_uplink {
 	u32 weight;
 	u32 health;
 	u64 changed_ms;
-	atomic_t flows;
+	unsigned long usable_after;	/* jiffies: end of the hold-down */
 	struct nfgate_uplink_pcpu __percpu *stats;
+};
+
+struct nfgate_portfwd {
+	struct list_head list;		/* nn->portfwds, RCU */
+	struct rcu_head rcu;
+	u8 proto;
+	__be16 port;
+	__be32 to_addr;
+	__be16 to_port;
+	char uplink[IFNAMSIZ];		/* "" for every uplink */
+	atomic64_t hits;
+};
+
+/* Per LAN host: the uplink of its last new connection (sticky_ms). */
+#define NFGATE_STICKY_SLOTS	1024
+struct nfgate_sticky_slot {
+	__be32 host;
+	u8 id;
+	unsigned long expires;
+};
+
+struct nfgate_sticky {
+	spinlock_t lock;
+	struct nfgate_sticky_slot slot[NFGATE_STICKY_SLOTS];
 };
 
 struct nfgate_net {
@@ -68,8 +93,20 @@ struct nfgate_net {
 	struct nfgate_lan __rcu *lan;
 	struct list_head uplinks;
 	unsigned int n_uplinks;
+	struct nfgate_uplink __rcu *by_id[NFGATE_UPLINKS_MAX + 1];
+	struct list_head portfwds;
+	unsigned int n_portfwds;
 	bool hooks_registered;
 	struct nfgate_pcpu_stats __percpu *stats;
+
+	/* Settings: written under nn->lock, read locklessly. */
+	u32 mark_mask;
+	u8 mark_shift;
+	u32 skip_mark;
+	bool failover_rst;
+	u32 holddown_ms;
+	u32 sticky_ms;
+	struct nfgate_sticky *sticky;	/* allocated on first use */
 };
 
 extern unsigned int nfgate_net_id;
@@ -79,6 +116,16 @@ static inline struct nfgate_net *nfgate_pernet(const struct net *net)
 	return net_generic(net, nfgate_net_id);
 }
 
+static inline bool nfgate_in_lan(const struct nfgate_lan *lan, __be32 addr)
+{
+	return lan && (addr & lan->mask) == lan->addr;
+}
+
+static inline u32 nfgate_mark_id(const struct nfgate_net *nn, u32 mark)
+{
+	return (mark & READ_ONCE(nn->mark_mask)) >> READ_ONCE(nn->mark_shift);
+}
+
 /* hooks.c */
 int nfgate_hooks_sync(struct nfgate_net *nn);
 void nfgate_hooks_unregister(struct nfgate_net *nn);
@@ -86,13 +133,56 @@ void nfgate_hooks_unregister(struct nfgate_net *nn);
 /* stats.c */
 int nfgate_stats_init(struct nfgate_net *nn);
 void nfgate_stats_free(struct nfgate_net *nn);
-void nfgate_stat_inc(struct nfgate_net *nn, enum nfgate_stat stat);
+void nfgate_stat_add(struct nfgate_net *nn, enum nfgate_stat stat, u64 n);
+
+static inline void nfgate_stat_inc(struct nfgate_net *nn, enum nfgate_stat stat)
+{
+	nfgate_stat_add(nn, stat, 1);
+}
+
 void nfgate_stats_read(struct nfgate_net *nn, u64 *out);
 int nfgate_stats_fill(struct sk_buff *skb, struct nfgate_net *nn);
 void nfgate_uplink_account(struct nfgate_uplink *up, enum nfgate_uplink_dir dir,
 			   unsigned int len);
 void nfgate_uplink_stats_read(const struct nfgate_uplink *up, u64 *packets,
 			      u64 *bytes);
+
+/* settings.c */
+void nfgate_settings_init(struct nfgate_net *nn);
+int nfgate_settings_set(struct nfgate_net *nn, struct nlattr **tb,
+			struct netlink_ext_ack *extack);
+int nfgate_settings_fill(struct sk_buff *skb, const struct nfgate_net *nn);
+void nfgate_settings_free(struct nfgate_net *nn);
+
+/* steer.c */
+struct nf_hook_state;
+unsigned int nfgate_steer_inbound(struct nfgate_net *nn, struct sk_buff *skb,
+				  struct nfgate_uplink *in_up);
+unsigned int nfgate_steer_forward(struct nfgate_net *nn, struct sk_buff *skb,
+				  const struct nf_hook_state *state);
+unsigned int nfgate_steer_local_out(struct nfgate_net *nn, struct sk_buff *skb,
+				    const struct nf_hook_state *state);
+bool nfgate_uplink_usable(const struct nfgate_uplink *up);
+void nfgate_flows_count(struct nfgate_net *nn,
+			unsigned int counts[NFGATE_UPLINKS_MAX + 1]);
+
+/* failover.c */
+void nfgate_failover_flush(struct nfgate_net *nn, struct nfgate_uplink *up);
+
+/* nat.c */
+int nfgate_nat_register(struct nfgate_net *nn);
+void nfgate_nat_unregister(struct nfgate_net *nn);
+bool nfgate_antispoof_drop(struct nfgate_net *nn, const struct sk_buff *skb);
+
+/* portfwd.c */
+int nfgate_portfwd_set(struct nfgate_net *nn, struct nlattr **tb,
+		       struct netlink_ext_ack *extack);
+int nfgate_portfwd_del(struct nfgate_net *nn, struct nlattr **tb,
+		       struct netlink_ext_ack *extack);
+void nfgate_portfwds_free(struct nfgate_net *nn);
+struct nfgate_portfwd *nfgate_portfwd_find(struct nfgate_net *nn, u8 proto,
+					   __be16 port, const char *uplink);
+int nfgate_portfwd_fill(struct sk_buff *skb, const struct nfgate_portfwd *pf);
 
 /* lan.c */
 int nfgate_lan_set(struct nfgate_net *nn, struct nlattr **tb,
@@ -113,7 +203,10 @@ struct nfgate_uplink *nfgate_uplink_find(struct nfgate_net *nn,
 					 const char *ifname);
 struct nfgate_uplink *nfgate_uplink_by_ifindex(struct nfgate_net *nn,
 					       int ifindex);
-int nfgate_uplink_fill(struct sk_buff *skb, const struct nfgate_uplink *up);
+struct nfgate_uplink *nfgate_uplink_by_id(struct nfgate_net *nn, u32 id);
+#define NFGATE_FLOWS_UNKNOWN	UINT_MAX
+int nfgate_uplink_fill(struct sk_buff *skb, const struct nfgate_uplink *up,
+		       unsigned int flows);
 u32 nfgate_uplink_eff_weight(const struct nfgate_uplink *up);
 void nfgate_uplink_dev_event(struct nfgate_net *nn, struct net_device *dev);
 int nfgate_uplink_notifiers_register(void);
@@ -124,10 +217,15 @@ int nfgate_genl_register(void);
 void nfgate_genl_unregister(void);
 void nfgate_notify(struct nfgate_net *nn, enum nfgate_event event,
 		   const struct nfgate_lan *lan, const struct nfgate_uplink *up);
+void nfgate_notify_flush(struct nfgate_net *nn, const struct nfgate_uplink *up,
+			 u32 flushed, u32 resets);
+void nfgate_notify_settings(struct nfgate_net *nn);
+void nfgate_notify_portfwd(struct nfgate_net *nn, enum nfgate_event event,
+			   const struct nfgate_portfwd *pf);
 
 static inline bool nfgate_configured(const struct nfgate_net *nn)
 {
-	return rcu_access_pointer(nn->lan) || nn->n_uplinks;
+	return rcu_access_pointer(nn->lan) || nn->n_uplinks || nn->n_portfwds;
 }
 
 #endif /* _NFGATE_H */

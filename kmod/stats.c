@@ -20,13 +20,13 @@ void nfgate_stats_free(struct nfgate_net *nn)
 	nn->stats = NULL;
 }
 
-void nfgate_stat_inc(struct nfgate_net *nn, enum nfgate_stat stat)
+void nfgate_stat_add(struct nfgate_net *nn, enum nfgate_stat stat, u64 n)
 {
 	struct nfgate_pcpu_stats *st = get_cpu_ptr(nn->stats);
 	unsigned long flags;
 
 	flags = u64_stats_update_begin_irqsave(&st->syncp);
-	u64_stats_inc(&st->ctr[stat]);
+	u64_stats_add(&st->ctr[stat], n);
 	u64_stats_update_end_irqrestore(&st->syncp, flags);
 	put_cpu_ptr(nn->stats);
 }

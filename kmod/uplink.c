@@ -15,8 +15,6 @@
 
 #include "nfgate.h"
 
-#define NFGATE_UPLINKS_MAX	16
-
 struct nfgate_uplink *nfgate_uplink_find(struct nfgate_net *nn,
 					 const char *ifname)
 {
@@ -39,6 +37,19 @@ struct nfgate_uplink *nfgate_uplink_by_ifindex(struct nfgate_net *nn,
 		if (READ_ONCE(up->ifindex) == ifindex)
 			return up;
 	return NULL;
+}
+
+struct nfgate_uplink *nfgate_uplink_by_id(struct nfgate_net *nn, u32 id)
+{
+	if (!id || id > NFGATE_UPLINKS_MAX)
+		return NULL;
+	return rcu_dereference_check(nn->by_id[id], lockdep_is_held(&nn->lock));
+}
+
+/* Carrying traffic: its connections die with it when this ends. */
+static bool nfgate_uplink_alive(const struct nfgate_uplink *up)
+{
+	return up->oper == NFGATE_OPER_UP && up->health;
 }
 
 u32 nfgate_uplink_eff_weight(const struct nfgate_uplink *up)
@@ -73,6 +84,9 @@ static bool nfgate_uplink_refresh(struct nfgate_net *nn,
 	WRITE_ONCE(up->addr, addr);
 	if (oper == up->oper)
 		return false;
+	if (oper == NFGATE_OPER_UP)
+		WRITE_ONCE(up->usable_after, jiffies +
+			   msecs_to_jiffies(READ_ONCE(nn->holddown_ms)));
 	WRITE_ONCE(up->oper, oper);
 	up->changed_ms = div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
 	return true;
@@ -86,13 +100,32 @@ static void nfgate_uplink_free_rcu(struct rcu_head *head)
 	kfree(up);
 }
 
+static void nfgate_uplink_unlink(struct nfgate_net *nn,
+				 struct nfgate_uplink *up)
+{
+	list_del_rcu(&up->list);
+	RCU_INIT_POINTER(nn->by_id[up->id], NULL);
+	nn->n_uplinks--;
+}
+
+static void nfgate_uplink_remove(struct nfgate_net *nn,
+				 struct nfgate_uplink *up)
+{
+	nfgate_uplink_unlink(nn, up);
+	call_rcu(&up->rcu, nfgate_uplink_free_rcu);
+}
+
 static struct nfgate_uplink *nfgate_uplink_new(struct nfgate_net *nn,
 					       const char *ifname,
 					       struct netlink_ext_ack *extack)
 {
 	struct nfgate_uplink *up;
+	u8 id;
 
-	if (nn->n_uplinks >= NFGATE_UPLINKS_MAX) {
+	for (id = 1; id <= NFGATE_UPLINKS_MAX; id++)
+		if (!rcu_access_pointer(nn->by_id[id]))
+			break;
+	if (id > NFGATE_UPLINKS_MAX) {
 		NL_SET_ERR_MSG(extack, "too many uplinks");
 		return ERR_PTR(-ENOSPC);
 	}
@@ -105,12 +138,13 @@ static struct nfgate_uplink *nfgate_uplink_new(struct nfgate_net *nn,
 		return ERR_PTR(-ENOMEM);
 	}
 	strscpy(up->ifname, ifname, IFNAMSIZ);
+	up->id = id;
 	up->weight = 1;
 	up->health = NFGATE_HEALTH_MAX;
 	up->admin = NFGATE_ADMIN_UP;
 	up->oper = NFGATE_OPER_ABSENT;
 	up->changed_ms = div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
-	atomic_set(&up->flows, 0);
+	up->usable_after = jiffies;
 	return up;
 }
 
@@ -120,6 +154,7 @@ int nfgate_uplink_set(struct nfgate_net *nn, struct nlattr **tb,
 	char ifname[IFNAMSIZ];
 	struct nfgate_uplink *up;
 	bool created = false;
+	bool was_alive;
 	int err;
 
 	ASSERT_RTNL();
@@ -143,6 +178,7 @@ int nfgate_uplink_set(struct nfgate_net *nn, struct nlattr **tb,
 			return PTR_ERR(up);
 		created = true;
 	}
+	was_alive = !created && nfgate_uplink_alive(up);
 	if (tb[NFGATE_UPLINK_A_TIER])
 		WRITE_ONCE(up->tier, nla_get_u8(tb[NFGATE_UPLINK_A_TIER]));
 	if (tb[NFGATE_UPLINK_A_WEIGHT])
@@ -154,30 +190,24 @@ int nfgate_uplink_set(struct nfgate_net *nn, struct nlattr **tb,
 
 	if (created) {
 		nfgate_uplink_refresh(nn, up);
+		up->usable_after = jiffies;	/* no hold-down when new */
 		list_add_tail_rcu(&up->list, &nn->uplinks);
+		rcu_assign_pointer(nn->by_id[up->id], up);
 		nn->n_uplinks++;
 		err = nfgate_hooks_sync(nn);
 		if (err) {
 			NL_SET_ERR_MSG(extack,
 				       "registering the netfilter hooks failed");
-			list_del_rcu(&up->list);
-			nn->n_uplinks--;
-			call_rcu(&up->rcu, nfgate_uplink_free_rcu);
+			nfgate_uplink_remove(nn, up);
 			return err;
 		}
 	}
 	nn->generation++;
 	nfgate_notify(nn, created ? NFGATE_EVENT_UPLINK_NEW :
 		      NFGATE_EVENT_UPLINK_CHANGE, NULL, up);
+	if (was_alive && !nfgate_uplink_alive(up))
+		nfgate_failover_flush(nn, up);
 	return 0;
-}
-
-static void nfgate_uplink_remove(struct nfgate_net *nn,
-				 struct nfgate_uplink *up)
-{
-	list_del_rcu(&up->list);
-	nn->n_uplinks--;
-	call_rcu(&up->rcu, nfgate_uplink_free_rcu);
 }
 
 int nfgate_uplink_del(struct nfgate_net *nn, struct nlattr **tb,
@@ -199,7 +229,14 @@ int nfgate_uplink_del(struct nfgate_net *nn, struct nlattr **tb,
 	}
 	nn->generation++;
 	nfgate_notify(nn, NFGATE_EVENT_UPLINK_DEL, NULL, up);
-	nfgate_uplink_remove(nn, up);
+	nfgate_uplink_unlink(nn, up);
+	/*
+	 * Its id may be given to another uplink: once no packet can pin a
+	 * connection to it any more, no connection may keep it.
+	 */
+	synchronize_net();
+	nfgate_failover_flush(nn, up);
+	call_rcu(&up->rcu, nfgate_uplink_free_rcu);
 	nfgate_hooks_sync(nn);
 	return 0;
 }
@@ -212,7 +249,8 @@ void nfgate_uplinks_free(struct nfgate_net *nn)
 		nfgate_uplink_remove(nn, up);
 }
 
-int nfgate_uplink_fill(struct sk_buff *skb, const struct nfgate_uplink *up)
+int nfgate_uplink_fill(struct sk_buff *skb, const struct nfgate_uplink *up,
+		       unsigned int flows)
 {
 	u64 packets[__NFGATE_DIR_LAST], bytes[__NFGATE_DIR_LAST];
 	struct nlattr *nest = nla_nest_start(skb, NFGATE_A_UPLINK);
@@ -230,7 +268,10 @@ int nfgate_uplink_fill(struct sk_buff *skb, const struct nfgate_uplink *up)
 	    nla_put_u32(skb, NFGATE_UPLINK_A_EFF_WEIGHT,
 			nfgate_uplink_eff_weight(up)) ||
 	    nla_put_in_addr(skb, NFGATE_UPLINK_A_ADDR, READ_ONCE(up->addr)) ||
-	    nla_put_u32(skb, NFGATE_UPLINK_A_FLOWS, atomic_read(&up->flows)) ||
+	    (flows != NFGATE_FLOWS_UNKNOWN &&
+	     nla_put_u32(skb, NFGATE_UPLINK_A_FLOWS, flows)) ||
+	    nla_put_u8(skb, NFGATE_UPLINK_A_ID, up->id) ||
+	    nla_put_u8(skb, NFGATE_UPLINK_A_USABLE, nfgate_uplink_usable(up)) ||
 	    nla_put_u64_64bit(skb, NFGATE_UPLINK_A_CHANGED_MS,
 			      READ_ONCE(up->changed_ms), NFGATE_UPLINK_A_PAD) ||
 	    nla_put_u64_64bit(skb, NFGATE_UPLINK_A_TX_PACKETS,
@@ -252,6 +293,7 @@ int nfgate_uplink_fill(struct sk_buff *skb, const struct nfgate_uplink *up)
 void nfgate_uplink_dev_event(struct nfgate_net *nn, struct net_device *dev)
 {
 	struct nfgate_uplink *up;
+	bool was_alive;
 	int old_ifindex;
 	__be32 old_addr;
 
@@ -261,9 +303,12 @@ void nfgate_uplink_dev_event(struct nfgate_net *nn, struct net_device *dev)
 			continue;
 		old_ifindex = up->ifindex;
 		old_addr = up->addr;
+		was_alive = nfgate_uplink_alive(up);
 		if (nfgate_uplink_refresh(nn, up)) {
 			nn->generation++;
 			nfgate_notify(nn, NFGATE_EVENT_UPLINK_STATE, NULL, up);
+			if (was_alive && !nfgate_uplink_alive(up))
+				nfgate_failover_flush(nn, up);
 		} else if (old_ifindex != up->ifindex || old_addr != up->addr) {
 			nn->generation++;
 			nfgate_notify(nn, NFGATE_EVENT_UPLINK_CHANGE, NULL, up);
@@ -308,12 +353,19 @@ static int nfgate_inetaddr_event(struct notifier_block *nb,
 	return NOTIFY_DONE;
 }
 
+/*
+ * Ahead of the NAT core's masquerade notifiers (priority 0): when an
+ * uplink dies, failover.c must see its connections before those delete
+ * the masqueraded ones, to send the LAN hosts their RSTs.
+ */
 static struct notifier_block nfgate_netdev_nb = {
 	.notifier_call = nfgate_netdev_event,
+	.priority = 1,
 };
 
 static struct notifier_block nfgate_inetaddr_nb = {
 	.notifier_call = nfgate_inetaddr_event,
+	.priority = 1,
 };
 
 int nfgate_uplink_notifiers_register(void)

@@ -53,6 +53,10 @@
  *       last operational state change
  *     NFGATE_UPLINK_A_TX_PACKETS, _TX_BYTES, _RX_PACKETS, _RX_BYTES:
  *       NLA_U64 RO, traffic nfgate saw leave and arrive on the uplink
+ *     NFGATE_UPLINK_A_ID: NLA_U8 RO, 1..NFGATE_UPLINKS_MAX, the value kept
+ *       in the conntrack mark (under the mark mask) of flows pinned to it
+ *     NFGATE_UPLINK_A_USABLE: NLA_U8 RO, 1 while new connections may be
+ *       given to it (up, admin up, effective weight > 0, hold-down over)
  *   NFGATE_A_GENERATION: NLA_U32 RO
  *
  * NFGATE_CMD_UPLINK_SET: doit, creates the uplink named by
@@ -66,11 +70,48 @@
  *   NFGATE_A_STATS: NLA_NESTED, one NLA_U64 per enum nfgate_stat
  *   NFGATE_A_GENERATION: NLA_U32 RO
  *
+ * NFGATE_CMD_SETTINGS_GET: doit, the namespace's settings.
+ *   NFGATE_A_SETTINGS: NLA_NESTED
+ *     NFGATE_SETTINGS_A_MARK_MASK: NLA_U32, the conntrack mark bits nfgate
+ *       owns (default NFGATE_DEFAULT_MARK_MASK); one run of at least
+ *       NFGATE_MARK_BITS_MIN contiguous bits. Other bits are left alone.
+ *     NFGATE_SETTINGS_A_SKIP_MARK: NLA_U32, packets whose skb mark has any
+ *       of these bits are never steered (default 0: none)
+ *     NFGATE_SETTINGS_A_FAILOVER_RST: NLA_U8 0/1, send a TCP RST to the LAN
+ *       host of each connection removed when its uplink dies (default 1)
+ *     NFGATE_SETTINGS_A_HOLDDOWN_MS: NLA_U32, 0..NFGATE_HOLDDOWN_MS_MAX, an
+ *       uplink that comes back up takes new connections only after this
+ *       long (default NFGATE_DEFAULT_HOLDDOWN_MS)
+ *     NFGATE_SETTINGS_A_STICKY_MS: NLA_U32, 0..NFGATE_STICKY_MS_MAX, new
+ *       connections of a LAN host go to the uplink of its previous one if
+ *       that was less than this long ago (default 0: off)
+ *   NFGATE_A_GENERATION: NLA_U32 RO
+ *
+ * NFGATE_CMD_SETTINGS_SET: doit, changes the settings given.
+ *   NFGATE_A_SETTINGS: NLA_NESTED, as above
+ *
+ * NFGATE_CMD_FORWARD_GET: dump, every port forward, one per message.
+ *   NFGATE_A_FORWARD: NLA_NESTED
+ *     NFGATE_FORWARD_A_PROTO: NLA_U8, IPPROTO_TCP or IPPROTO_UDP
+ *     NFGATE_FORWARD_A_PORT: NLA_BE16, the port on the uplink address, > 0
+ *     NFGATE_FORWARD_A_TO_ADDR: NLA_BE32, the LAN host, inside the LAN
+ *     NFGATE_FORWARD_A_TO_PORT: NLA_BE16, its port (default: PORT)
+ *     NFGATE_FORWARD_A_UPLINK: NLA_NUL_STRING, only on this uplink
+ *       (default: every uplink)
+ *     NFGATE_FORWARD_A_HITS: NLA_U64 RO, connections forwarded
+ *
+ * NFGATE_CMD_FORWARD_SET: doit, creates or replaces the forward keyed by
+ *   PROTO and PORT. NFGATE_A_FORWARD: NLA_NESTED, as above.
+ *
+ * NFGATE_CMD_FORWARD_DEL: doit, NFGATE_A_FORWARD with PROTO and PORT.
+ *
  * NFGATE_CMD_EVENT: sent by the kernel only, on the NFGATE_MCGRP_EVENTS
  *   multicast group of the namespace where the change happened.
  *   NFGATE_A_EVENT: NLA_U32, enum nfgate_event
- *   NFGATE_A_LAN or NFGATE_A_UPLINK: the object after the change (for a
- *     deletion: its key only)
+ *   NFGATE_A_LAN, NFGATE_A_UPLINK, NFGATE_A_SETTINGS or NFGATE_A_FORWARD:
+ *     the object after the change (for a deletion: as it was)
+ *   NFGATE_A_FLUSHED: NLA_U32, in UPLINK_FLUSH: connections removed
+ *   NFGATE_A_RESETS: NLA_U32, in UPLINK_FLUSH: TCP RSTs sent to the LAN
  *   NFGATE_A_GENERATION: NLA_U32
  *
  * Later versions add objects as new commands and new top-level attributes;
@@ -89,6 +130,14 @@
 #define NFGATE_TIER_MAX		15
 #define NFGATE_WEIGHT_MAX	1000
 #define NFGATE_HEALTH_MAX	1000
+#define NFGATE_UPLINKS_MAX	16
+#define NFGATE_FORWARDS_MAX	256
+
+#define NFGATE_DEFAULT_MARK_MASK	0x00ff0000
+#define NFGATE_MARK_BITS_MIN		5	/* ids 1..NFGATE_UPLINKS_MAX */
+#define NFGATE_DEFAULT_HOLDDOWN_MS	5000
+#define NFGATE_HOLDDOWN_MS_MAX		3600000
+#define NFGATE_STICKY_MS_MAX		86400000
 
 enum nfgate_cmd {
 	NFGATE_CMD_UNSPEC,
@@ -100,6 +149,11 @@ enum nfgate_cmd {
 	NFGATE_CMD_UPLINK_DEL,
 	NFGATE_CMD_STATS_GET,
 	NFGATE_CMD_EVENT,
+	NFGATE_CMD_SETTINGS_GET,
+	NFGATE_CMD_SETTINGS_SET,
+	NFGATE_CMD_FORWARD_GET,
+	NFGATE_CMD_FORWARD_SET,
+	NFGATE_CMD_FORWARD_DEL,
 	__NFGATE_CMD_MAX
 };
 #define NFGATE_CMD_MAX (__NFGATE_CMD_MAX - 1)
@@ -111,6 +165,10 @@ enum nfgate_attr {
 	NFGATE_A_STATS,
 	NFGATE_A_EVENT,
 	NFGATE_A_GENERATION,
+	NFGATE_A_SETTINGS,
+	NFGATE_A_FORWARD,
+	NFGATE_A_FLUSHED,
+	NFGATE_A_RESETS,
 	__NFGATE_A_LAST
 };
 #define NFGATE_A_MAX (__NFGATE_A_LAST - 1)
@@ -143,9 +201,35 @@ enum nfgate_uplink_attr {
 	NFGATE_UPLINK_A_RX_PACKETS,
 	NFGATE_UPLINK_A_RX_BYTES,
 	NFGATE_UPLINK_A_PAD,
+	NFGATE_UPLINK_A_ID,
+	NFGATE_UPLINK_A_USABLE,
 	__NFGATE_UPLINK_A_LAST
 };
 #define NFGATE_UPLINK_A_MAX (__NFGATE_UPLINK_A_LAST - 1)
+
+enum nfgate_settings_attr {
+	NFGATE_SETTINGS_A_UNSPEC,
+	NFGATE_SETTINGS_A_MARK_MASK,
+	NFGATE_SETTINGS_A_SKIP_MARK,
+	NFGATE_SETTINGS_A_FAILOVER_RST,
+	NFGATE_SETTINGS_A_HOLDDOWN_MS,
+	NFGATE_SETTINGS_A_STICKY_MS,
+	__NFGATE_SETTINGS_A_LAST
+};
+#define NFGATE_SETTINGS_A_MAX (__NFGATE_SETTINGS_A_LAST - 1)
+
+enum nfgate_forward_attr {
+	NFGATE_FORWARD_A_UNSPEC,
+	NFGATE_FORWARD_A_PROTO,
+	NFGATE_FORWARD_A_PORT,
+	NFGATE_FORWARD_A_TO_ADDR,
+	NFGATE_FORWARD_A_TO_PORT,
+	NFGATE_FORWARD_A_UPLINK,
+	NFGATE_FORWARD_A_HITS,
+	NFGATE_FORWARD_A_PAD,
+	__NFGATE_FORWARD_A_LAST
+};
+#define NFGATE_FORWARD_A_MAX (__NFGATE_FORWARD_A_LAST - 1)
 
 enum nfgate_admin_state {
 	NFGATE_ADMIN_DOWN,
@@ -161,14 +245,25 @@ enum nfgate_oper_state {
 	__NFGATE_OPER_LAST
 };
 
-/* Counters in NFGATE_A_STATS: packets each nfgate hook saw. */
+/* Counters in NFGATE_A_STATS. */
 enum nfgate_stat {
 	NFGATE_STAT_UNSPEC,
-	NFGATE_STAT_PRE_ROUTING,
+	NFGATE_STAT_PRE_ROUTING,	/* packets each hook saw */
 	NFGATE_STAT_LOCAL_OUT,
 	NFGATE_STAT_FORWARD,
 	NFGATE_STAT_POST_ROUTING,
 	NFGATE_STAT_PAD,
+	NFGATE_STAT_FLOW_PINNED,	/* connections given an uplink */
+	NFGATE_STAT_FLOW_INBOUND,	/* ... pinned to the uplink they came in on */
+	NFGATE_STAT_NO_UPLINK,		/* new connections with no usable uplink */
+	NFGATE_STAT_REROUTED,		/* packets moved to their flow's uplink */
+	NFGATE_STAT_REROUTE_FAILED,	/* ... that had no route there: dropped */
+	NFGATE_STAT_MASQUERADED,	/* connections masqueraded on an uplink */
+	NFGATE_STAT_PORT_FORWARDED,	/* connections sent to a port forward */
+	NFGATE_STAT_HAIRPIN,		/* LAN to a forward, source NATed on LAN */
+	NFGATE_STAT_SPOOF_DROPPED,	/* uplink packets from/to LAN addresses */
+	NFGATE_STAT_FLUSHED,		/* connections removed: uplink died */
+	NFGATE_STAT_RESETS_SENT,	/* TCP RSTs sent to the LAN for those */
 	__NFGATE_STAT_LAST
 };
 #define NFGATE_STAT_MAX (__NFGATE_STAT_LAST - 1)
@@ -181,6 +276,10 @@ enum nfgate_event {
 	NFGATE_EVENT_UPLINK_CHANGE,	/* configuration changed */
 	NFGATE_EVENT_UPLINK_STATE,	/* operational state changed */
 	NFGATE_EVENT_UPLINK_DEL,
+	NFGATE_EVENT_UPLINK_FLUSH,	/* its connections were removed */
+	NFGATE_EVENT_SETTINGS,
+	NFGATE_EVENT_FORWARD_NEW,
+	NFGATE_EVENT_FORWARD_DEL,
 	__NFGATE_EVENT_LAST
 };
 #define NFGATE_EVENT_MAX (__NFGATE_EVENT_LAST - 1)

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfgate: which uplink a connection uses.
+ *
+ * A new connection from the LAN (or from the router itself) is given an
+ * uplink once, by tiered weighted choice (common/wchoice.c) over the usable
+ * uplinks; the uplink's id is kept in the conntrack mark under the mark
+ * mask, so the choice lasts as long as the connection and costs no memory
+ * of its own. A connection arriving on an uplink is pinned to that uplink,
+ * so its replies leave where it came in.
+ *
+ * The route itself is the kernel's: when a packet's routing decision points
+ * at another uplink than its connection's, nfgate asks the FIB for the route
+ * through the pinned device (the lookup SO_BINDTODEVICE gets, policy rules
+ * included) and puts it on the packet. Everything after (POST_ROUTING, NAT,
+ * the neighbour layer) sees the new device.
+ */
+
+#include <linux/netfilter.h>
+#include <linux/random.h>
+#include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_ecache.h>
+#include <net/route.h>
+
+#include "nfgate.h"
+#include "wchoice.h"
+
+#if !IS_ENABLED(CONFIG_NF_CONNTRACK_MARK)
+#error "nfgate keeps the uplink of a connection in the conntrack mark"
+#endif
+
+bool nfgate_uplink_usable(const struct nfgate_uplink *up)
+{
+	return nfgate_uplink_eff_weight(up) &&
+	       time_after_eq(jiffies, READ_ONCE(up->usable_after));
+}
+
+/* Carrier can drop before linkwatch tells the notifiers: look. */
+static bool nfgate_uplink_carrier(struct net *net,
+				  const struct nfgate_uplink *up)
+{
+	struct net_device *dev = dev_get_by_index_rcu(net,
+						       READ_ONCE(up->ifindex));
+
+	return dev && netif_running(dev) && netif_carrier_ok(dev);
+}
+
+static struct nfgate_sticky_slot *nfgate_sticky_slot(struct nfgate_sticky *st,
+						     __be32 host)
+{
+	return &st->slot[hash_32((__force u32)host,
+				 ilog2(NFGATE_STICKY_SLOTS))];
+}
+
+static struct nfgate_uplink *nfgate_sticky_get(struct nfgate_net *nn,
+					       struct nfgate_sticky *st,
+					       __be32 host)
+{
+	struct nfgate_sticky_slot *s = nfgate_sticky_slot(st, host);
+	struct nfgate_uplink *up = NULL;
+
+	spin_lock_bh(&st->lock);
+	if (s->host == host && s->id && time_before(jiffies, s->expires))
+		up = nfgate_uplink_by_id(nn, s->id);
+	spin_unlock_bh(&st->lock);
+	if (up && nfgate_uplink_usable(up) &&
+	    nfgate_uplink_carrier(nn->net, up))
+		return up;
+	return NULL;
+}
+
+static void nfgate_sticky_put(struct nfgate_net *nn, struct nfgate_sticky *st,
+			      __be32 host, const struct nfgate_uplink *up)
+{
+	struct nfgate_sticky_slot *s = nfgate_sticky_slot(st, host);
+
+	spin_lock_bh(&st->lock);
+	s->host = host;
+	s->id = up->id;
+	s->expires = jiffies + msecs_to_jiffies(READ_ONCE(nn->sticky_ms));
+	spin_unlock_bh(&st->lock);
+}
+
+/* Under RCU. @host is the LAN host for stickiness, 0 for the router. */
+static struct nfgate_uplink *nfgate_choose(struct nfgate_net *nn, __be32 host)
+{
+	struct ng_wchoice_cand cand[NFGATE_UPLINKS_MAX];
+	struct nfgate_uplink *ups[NFGATE_UPLINKS_MAX];
+	struct nfgate_sticky *st = NULL;
+	struct nfgate_uplink *up;
+	unsigned int n = 0;
+	int i;
+
+	if (host && READ_ONCE(nn->sticky_ms)) {
+		/* Pairs with nfgate_settings_set(). */
+		st = smp_load_acquire(&nn->sticky);
+		up = st ? nfgate_sticky_get(nn, st, host) : NULL;
+		if (up)
+			return up;
+	}
+	list_for_each_entry_rcu(up, &nn->uplinks, list) {
+		if (n == ARRAY_SIZE(cand))
+			break;
+		if (!nfgate_uplink_usable(up) ||
+		    !nfgate_uplink_carrier(nn->net, up))
+			continue;
+		cand[n].weight = nfgate_uplink_eff_weight(up);
+		cand[n].tier = READ_ONCE(up->tier);
+		ups[n++] = up;
+	}
+	i = ng_wchoice_pick(cand, n, get_random_u32());
+	if (i < 0)
+		return NULL;
+	if (st)
+		nfgate_sticky_put(nn, st, host, ups[i]);
+	return ups[i];
+}
+
+static void nfgate_ct_pin(struct nfgate_net *nn, struct nf_conn *ct,
+			  const struct nfgate_uplink *up)
+{
+	u32 mask = READ_ONCE(nn->mark_mask);
+	u32 mark = READ_ONCE(ct->mark);
+
+	mark = (mark & ~mask) | (((u32)up->id << READ_ONCE(nn->mark_shift)) &
+				 mask);
+	WRITE_ONCE(ct->mark, mark);
+	nf_conntrack_event_cache(IPCT_MARK, ct);
+}
+
+/* Put the route through device @oif on the packet. */
+static int nfgate_reroute(struct net *net, struct sk_buff *skb, int oif)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct flowi4 fl4 = {
+		.daddr		= iph->daddr,
+		.flowi4_oif	= oif,
+		.flowi4_mark	= skb->mark,
+		.flowi4_tos	= RT_TOS(iph->tos),
+		.flowi4_proto	= iph->protocol,
+	};
+	struct rtable *rt;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	skb_dst_drop(skb);
+	skb_dst_set(skb, &rt->dst);
+	return 0;
+}
+
+/*
+ * The packet's route leads to @out_up; make it lead to the uplink of its
+ * connection, choosing one first for a new connection when @may_choose.
+ */
+static unsigned int nfgate_steer(struct nfgate_net *nn, struct sk_buff *skb,
+				 struct nfgate_uplink *out_up, __be32 host,
+				 bool may_choose)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nfgate_uplink *up;
+	struct nf_conn *ct;
+	u32 id;
+	int oif;
+
+	if (skb->mark & READ_ONCE(nn->skip_mark))
+		return NF_ACCEPT;
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct)
+		return NF_ACCEPT;
+	id = nfgate_mark_id(nn, READ_ONCE(ct->mark));
+	if (id) {
+		up = nfgate_uplink_by_id(nn, id);
+		if (!up)
+			return NF_ACCEPT;	/* its uplink was deleted */
+	} else {
+		/* Connections older than nfgate's config keep their route. */
+		if (!may_choose || ctinfo != IP_CT_NEW)
+			return NF_ACCEPT;
+		up = nfgate_choose(nn, host);
+		if (!up) {
+			nfgate_stat_inc(nn, NFGATE_STAT_NO_UPLINK);
+			return NF_ACCEPT;
+		}
+		nfgate_ct_pin(nn, ct, up);
+		nfgate_stat_inc(nn, NFGATE_STAT_FLOW_PINNED);
+	}
+	if (up == out_up)
+		return NF_ACCEPT;
+	oif = READ_ONCE(up->ifindex);
+	if (!oif || nfgate_reroute(nn->net, skb, oif)) {
+		nfgate_stat_inc(nn, NFGATE_STAT_REROUTE_FAILED);
+		return NF_DROP;
+	}
+	nfgate_stat_inc(nn, NFGATE_STAT_REROUTED);
+	return NF_ACCEPT;
+}
+
+/* PRE_ROUTING, packet from uplink @in_up: pin a new connection to it. */
+unsigned int nfgate_steer_inbound(struct nfgate_net *nn, struct sk_buff *skb,
+				  struct nfgate_uplink *in_up)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	if (!ct || ctinfo != IP_CT_NEW ||
+	    nfgate_mark_id(nn, READ_ONCE(ct->mark)))
+		return NF_ACCEPT;
+	nfgate_ct_pin(nn, ct, in_up);
+	nfgate_stat_inc(nn, NFGATE_STAT_FLOW_INBOUND);
+	return NF_ACCEPT;
+}
+
+/* FORWARD: only traffic routed to an uplink is steered. */
+unsigned int nfgate_steer_forward(struct nfgate_net *nn, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	struct nfgate_uplink *out_up;
+	struct nfgate_lan *lan;
+	bool from_lan;
+
+	out_up = nfgate_uplink_by_ifindex(nn, state->out->ifindex);
+	if (!out_up)
+		return NF_ACCEPT;
+	lan = rcu_dereference(nn->lan);
+	from_lan = lan && state->in->ifindex == READ_ONCE(lan->ifindex);
+	return nfgate_steer(nn, skb, out_up, from_lan ? ip_hdr(skb)->saddr : 0,
+			    from_lan);
+}
+
+/* LOCAL_OUT: the router's own traffic, unless its socket chose a device. */
+unsigned int nfgate_steer_local_out(struct nfgate_net *nn, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct nfgate_uplink *out_up;
+	struct dst_entry *dst = skb_dst(skb);
+
+	if (!dst || (skb->sk && skb->sk->sk_bound_dev_if))
+		return NF_ACCEPT;
+	out_up = nfgate_uplink_by_ifindex(nn, dst->dev->ifindex);
+	if (!out_up)
+		return NF_ACCEPT;
+	return nfgate_steer(nn, skb, out_up, 0, true);
+}
+
+struct nfgate_count_ctx {
+	struct nfgate_net *nn;
+	unsigned int *counts;
+};
+
+static int nfgate_count_iter(struct nf_conn *ct, void *data)
+{
+	struct nfgate_count_ctx *ctx = data;
+	u32 id = nfgate_mark_id(ctx->nn, READ_ONCE(ct->mark));
+
+	if (id && id <= NFGATE_UPLINKS_MAX)
+		ctx->counts[id]++;
+	return 0;
+}
+
+/* Connections pinned to each uplink id. May sleep. */
+void nfgate_flows_count(struct nfgate_net *nn,
+			unsigned int counts[NFGATE_UPLINKS_MAX + 1])
+{
+	struct nfgate_count_ctx ctx = { .nn = nn, .counts = counts };
+	struct nf_ct_iter_data iter = { .net = nn->net, .data = &ctx };
+
+	memset(counts, 0, sizeof(unsigned int) * (NFGATE_UPLINKS_MAX + 1));
+	nf_ct_iterate_cleanup_net(nfgate_count_iter, &iter);
+}
