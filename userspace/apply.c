@@ -33,12 +33,51 @@ static bool uplink_equal(const struct nfg_uplink *c, const struct nfg_uplink *k)
 	       NFG_HAS(k, NFGATE_UPLINK_A_ADMIN) && c->admin == k->admin;
 }
 
-int nfg_plan_build(const struct nfg_config *cfg, const struct nfg_lan *klan,
-		   const struct nfg_uplink *kups, size_t nk, struct nfg_plan *plan)
+static bool forward_equal(const struct nfg_forward *c, const struct nfg_forward *k)
 {
+	bool c_up = NFG_HAS(c, NFGATE_FORWARD_A_UPLINK);
+	uint16_t k_to_port = NFG_HAS(k, NFGATE_FORWARD_A_TO_PORT) ? k->to_port : k->port;
+
+	return NFG_HAS(k, NFGATE_FORWARD_A_TO_ADDR) && c->to_addr == k->to_addr &&
+	       c->to_port == k_to_port &&
+	       c_up == NFG_HAS(k, NFGATE_FORWARD_A_UPLINK) &&
+	       (!c_up || !strcmp(c->uplink, k->uplink));
+}
+
+/* The settings of the file, defaults for the keys it lacks, that the kernel
+ * does not hold already; NULL ks: only the keys of the file. */
+static int plan_settings(const struct nfg_settings *file,
+			 const struct nfg_settings *ks, struct nfg_plan *plan)
+{
+	struct nfg_settings want;
+	struct nfg_op *op = NULL;
+
+	nfg_settings_defaults(&want);
+	for (size_t i = 0; i < nfg_settings_nfields; i++) {
+		const struct nfg_field *f = &nfg_settings_fields[i];
+		bool in_file = NFG_HAS(file, f->attr);
+		uint64_t v = nfg_field_uint(in_file ? file : &want, f);
+
+		if (ks && NFG_HAS(ks, f->attr) ? nfg_field_uint(ks, f) == v : !in_file)
+			continue;
+		if (!op && !(op = add_op(plan, NFG_OP_SETTINGS_SET)))
+			return -ENOMEM;
+		nfg_field_set_uint(&op->settings, f, v);
+		NFG_MARK(&op->settings, f->attr);
+	}
+	return 0;
+}
+
+int nfg_plan_build(const struct nfg_config *cfg, const struct nfg_kstate *k,
+		   struct nfg_plan *plan)
+{
+	const struct nfg_lan *klan = k->lan;
 	struct nfg_op *op;
 
 	memset(plan, 0, sizeof(*plan));
+	if (plan_settings(&cfg->settings, k->settings, plan))
+		goto nomem;
+
 	if (cfg->has_lan && !(klan && lan_equal(&cfg->lan, klan))) {
 		if (!(op = add_op(plan, NFG_OP_LAN_SET)))
 			goto nomem;
@@ -55,12 +94,12 @@ int nfg_plan_build(const struct nfg_config *cfg, const struct nfg_lan *klan,
 
 	for (size_t i = 0; i < cfg->n_uplinks; i++) {
 		const struct nfg_uplink *c = &cfg->uplinks[i].up;
-		const struct nfg_uplink *k = NULL;
+		const struct nfg_uplink *ku = NULL;
 
-		for (size_t j = 0; j < nk && !k; j++)
-			if (!strcmp(kups[j].ifname, c->ifname))
-				k = &kups[j];
-		if (k && uplink_equal(c, k))
+		for (size_t j = 0; j < k->n_ups && !ku; j++)
+			if (!strcmp(k->ups[j].ifname, c->ifname))
+				ku = &k->ups[j];
+		if (ku && uplink_equal(c, ku))
 			continue;
 		if (!(op = add_op(plan, NFG_OP_UPLINK_SET)))
 			goto nomem;
@@ -74,12 +113,39 @@ int nfg_plan_build(const struct nfg_config *cfg, const struct nfg_lan *klan,
 		NFG_MARK(&op->up, NFGATE_UPLINK_A_ADMIN);
 	}
 
-	for (size_t j = 0; j < nk; j++) {
-		if (nfg_config_uplink(cfg, kups[j].ifname))
+	/* stale forwards first: room under NFGATE_FORWARDS_MAX */
+	for (size_t j = 0; j < k->n_fws; j++) {
+		const struct nfg_forward *kf = &k->fws[j];
+
+		if (nfg_config_forward(cfg, kf->proto, kf->port))
+			continue;
+		if (!(op = add_op(plan, NFG_OP_FORWARD_DEL)))
+			goto nomem;
+		op->fw.proto = kf->proto;
+		op->fw.port = kf->port;
+		NFG_MARK(&op->fw, NFGATE_FORWARD_A_PROTO);
+		NFG_MARK(&op->fw, NFGATE_FORWARD_A_PORT);
+	}
+	for (size_t i = 0; i < cfg->n_forwards; i++) {
+		const struct nfg_forward *c = &cfg->forwards[i].fw;
+		const struct nfg_forward *kf = NULL;
+
+		for (size_t j = 0; j < k->n_fws && !kf; j++)
+			if (k->fws[j].proto == c->proto && k->fws[j].port == c->port)
+				kf = &k->fws[j];
+		if (kf && forward_equal(c, kf))
+			continue;
+		if (!(op = add_op(plan, NFG_OP_FORWARD_SET)))
+			goto nomem;
+		op->fw = *c;
+	}
+
+	for (size_t j = 0; j < k->n_ups; j++) {
+		if (nfg_config_uplink(cfg, k->ups[j].ifname))
 			continue;
 		if (!(op = add_op(plan, NFG_OP_UPLINK_DEL)))
 			goto nomem;
-		memcpy(op->up.ifname, kups[j].ifname, sizeof(op->up.ifname));
+		memcpy(op->up.ifname, k->ups[j].ifname, sizeof(op->up.ifname));
 		NFG_MARK(&op->up, NFGATE_UPLINK_A_IFNAME);
 	}
 	return 0;
@@ -97,7 +163,7 @@ void nfg_plan_free(struct nfg_plan *plan)
 
 void nfg_op_describe(const struct nfg_op *op, char *buf, size_t len)
 {
-	char subnet[32];
+	char subnet[32], args[256];
 
 	switch (op->type) {
 	case NFG_OP_LAN_SET:
@@ -114,6 +180,18 @@ void nfg_op_describe(const struct nfg_op *op, char *buf, size_t len)
 		break;
 	case NFG_OP_UPLINK_DEL:
 		snprintf(buf, len, "del uplink %s", op->up.ifname);
+		break;
+	case NFG_OP_SETTINGS_SET:
+		nfg_settings_args(args, sizeof(args), &op->settings);
+		snprintf(buf, len, "set settings %s", args);
+		break;
+	case NFG_OP_FORWARD_SET:
+		nfg_forward_args(args, sizeof(args), &op->fw);
+		snprintf(buf, len, "set forward %s", args);
+		break;
+	case NFG_OP_FORWARD_DEL:
+		snprintf(buf, len, "del forward %s %u", nfg_proto_name(op->fw.proto),
+			 op->fw.port);
 		break;
 	}
 }
@@ -132,10 +210,11 @@ int nfg_apply(struct nfg_ipc *ipc, const struct nfg_config *cfg,
 	      struct nfg_errors *errs, size_t *changes)
 {
 	struct nfg_uplink *kups = NULL;
+	struct nfg_forward *kfws = NULL;
+	struct nfg_settings ksettings;
+	struct nfg_kstate k = { 0 };
 	struct nfg_plan plan;
 	struct nfg_lan klan;
-	bool has_klan;
-	size_t nk = 0;
 	int err, ret = 0;
 
 	*changes = 0;
@@ -144,14 +223,31 @@ int nfg_apply(struct nfg_ipc *ipc, const struct nfg_config *cfg,
 		report(ipc, errs, "get lan", err);
 		return -1;
 	}
-	has_klan = !err;
-	err = nfg_ipc_uplink_dump(ipc, &kups, &nk, NULL);
+	k.lan = err ? NULL : &klan;
+	/* -EOPNOTSUPP: a module without settings and forwards; fine unless
+	 * the file has some (their SETs then fail and are reported) */
+	err = nfg_ipc_settings_get(ipc, &ksettings, NULL);
+	if (err && err != -EOPNOTSUPP) {
+		report(ipc, errs, "get settings", err);
+		return -1;
+	}
+	k.settings = err ? NULL : &ksettings;
+	err = nfg_ipc_uplink_dump(ipc, &kups, &k.n_ups, NULL);
 	if (err) {
 		report(ipc, errs, "get uplinks", err);
 		return -1;
 	}
-	err = nfg_plan_build(cfg, has_klan ? &klan : NULL, kups, nk, &plan);
+	k.ups = kups;
+	err = nfg_ipc_forward_dump(ipc, &kfws, &k.n_fws, NULL);
+	if (err && err != -EOPNOTSUPP) {
+		report(ipc, errs, "get forwards", err);
+		free(kups);
+		return -1;
+	}
+	k.fws = kfws;
+	err = nfg_plan_build(cfg, &k, &plan);
 	free(kups);
+	free(kfws);
 	if (err) {
 		nfg_errors_add(errs, "%s", strerror(-err));
 		return -1;
@@ -159,7 +255,7 @@ int nfg_apply(struct nfg_ipc *ipc, const struct nfg_config *cfg,
 
 	for (size_t i = 0; i < plan.n; i++) {
 		const struct nfg_op *op = &plan.ops[i];
-		char what[128];
+		char what[320];
 
 		switch (op->type) {
 		case NFG_OP_LAN_SET:
@@ -175,6 +271,17 @@ int nfg_apply(struct nfg_ipc *ipc, const struct nfg_config *cfg,
 			break;
 		case NFG_OP_UPLINK_DEL:
 			err = nfg_ipc_uplink_del(ipc, op->up.ifname);
+			if (err == -ENOENT)
+				err = 0;
+			break;
+		case NFG_OP_SETTINGS_SET:
+			err = nfg_ipc_settings_set(ipc, &op->settings);
+			break;
+		case NFG_OP_FORWARD_SET:
+			err = nfg_ipc_forward_set(ipc, &op->fw);
+			break;
+		case NFG_OP_FORWARD_DEL:
+			err = nfg_ipc_forward_del(ipc, op->fw.proto, op->fw.port);
 			if (err == -ENOENT)
 				err = 0;
 			break;

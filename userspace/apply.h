@@ -2,10 +2,13 @@
 /*
  * Making the kernel match a validated configuration: a plan (pure, unit
  * tested) computed from the config and the kernel's current state, then
- * executed. Order: LAN, uplinks created/changed, then stale uplinks
- * deleted, so traffic always has an uplink while the set changes. Health
- * is never written: new uplinks start at NFGATE_HEALTH_MAX and existing
- * ones keep theirs.
+ * executed. Order: settings, LAN, uplinks created/changed, stale forwards
+ * deleted, forwards created/changed, then stale uplinks deleted, so
+ * traffic always has an uplink while the set changes. Health is never
+ * written: new uplinks start at NFGATE_HEALTH_MAX and existing ones keep
+ * theirs. A setting absent from the file means the kernel's default: it is
+ * sent only when the kernel holds another value (a key removed from the
+ * file goes back to its default; a kernel at its defaults gets nothing).
  */
 #ifndef NFG_APPLY_H
 #define NFG_APPLY_H
@@ -18,12 +21,27 @@ enum nfg_op_type {
 	NFG_OP_LAN_DEL,
 	NFG_OP_UPLINK_SET,
 	NFG_OP_UPLINK_DEL,
+	NFG_OP_SETTINGS_SET,
+	NFG_OP_FORWARD_SET,
+	NFG_OP_FORWARD_DEL,
 };
 
 struct nfg_op {
 	enum nfg_op_type type;
 	struct nfg_lan lan;
 	struct nfg_uplink up;	/* SET: ifname + tier/weight/admin; DEL: ifname */
+	struct nfg_settings settings;	/* only the settings that differ */
+	struct nfg_forward fw;	/* SET: the whole forward; DEL: proto, port */
+};
+
+/* What the kernel holds, as read before planning. */
+struct nfg_kstate {
+	const struct nfg_lan *lan;		/* NULL: no LAN */
+	const struct nfg_settings *settings;	/* NULL: module without settings */
+	const struct nfg_uplink *ups;
+	size_t n_ups;
+	const struct nfg_forward *fws;
+	size_t n_fws;
 };
 
 struct nfg_plan {
@@ -31,11 +49,12 @@ struct nfg_plan {
 	size_t n;
 };
 
-/* klan: NULL when the kernel has no LAN. 0 or -ENOMEM. */
-int nfg_plan_build(const struct nfg_config *cfg, const struct nfg_lan *klan,
-		   const struct nfg_uplink *kups, size_t nk, struct nfg_plan *plan);
+/* 0 or -ENOMEM. */
+int nfg_plan_build(const struct nfg_config *cfg, const struct nfg_kstate *k,
+		   struct nfg_plan *plan);
 void nfg_plan_free(struct nfg_plan *plan);
-/* "set uplink ppp0 tier 0 weight 3 admin up" */
+/* "set uplink ppp0 tier 0 weight 3 admin up", "set settings sticky 0",
+ * "set forward tcp 8080 to 192.168.0.11:80", "del forward udp 53" */
 void nfg_op_describe(const struct nfg_op *op, char *buf, size_t len);
 
 /*

@@ -2,6 +2,7 @@
 /* What the subcommands of nfgate share: options, opening, error reports. */
 #include <stdio.h>
 
+#include "config.h"
 #include "ipc.h"
 #include "subcommands.h"
 
@@ -50,3 +51,12 @@ int cli_open(struct nfg_ipc *ipc)
 	return 0;
 }
 
+
+const char *cli_what(char *buf, size_t len, int argc, char *argv[])
+{
+	if (argc > 1 && nfg_obj_lookup(argv[1]) >= 0)
+		snprintf(buf, len, "%s %s", argv[0], argv[1]);
+	else
+		snprintf(buf, len, "%s", argv[0]);
+	return buf;
+}

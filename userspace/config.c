@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include "config.h"
 
@@ -49,8 +50,8 @@ void nfg_errors_free(struct nfg_errors *errs)
 
 /* --- values ---------------------------------------------------------------- */
 
-int nfg_parse_uint(const char *s, uint32_t max, uint32_t *out,
-		   char *err, size_t errlen)
+int nfg_parse_range(const char *s, uint32_t min, uint32_t max, uint32_t *out,
+		    char *err, size_t errlen)
 {
 	const char *p = s;
 	uint64_t v = 0;
@@ -75,11 +76,140 @@ int nfg_parse_uint(const char *s, uint32_t max, uint32_t *out,
 	if (*s == '-' && v) {
 		v = (uint64_t)max + 1;
 	}
-	if (v > max) {
-		snprintf(err, errlen, "%.64s is out of range 0..%u", s, max);
+	if (v > max || v < min) {
+		snprintf(err, errlen, "%.64s is out of range %u..%u", s, min, max);
 		return -1;
 	}
 	*out = (uint32_t)v;
+	return 0;
+}
+
+int nfg_parse_uint(const char *s, uint32_t max, uint32_t *out,
+		   char *err, size_t errlen)
+{
+	return nfg_parse_range(s, 0, max, out, err, errlen);
+}
+
+int nfg_parse_u32x(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	uint64_t v = 0;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return nfg_parse_uint(s, UINT32_MAX, out, err, errlen);
+	if (!s[2]) {
+		snprintf(err, errlen, "'%.64s' is not a number", s);
+		return -1;
+	}
+	for (const char *p = s + 2; *p; p++) {
+		if (!isxdigit((unsigned char)*p)) {
+			snprintf(err, errlen, "'%.64s' is not a number", s);
+			return -1;
+		}
+		if (v <= UINT32_MAX)
+			v = v * 16 + (uint64_t)(isdigit((unsigned char)*p) ? *p - '0' :
+						 tolower((unsigned char)*p) - 'a' + 10);
+	}
+	if (v > UINT32_MAX) {
+		snprintf(err, errlen, "%.64s is out of range 0..0xffffffff", s);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int nfg_parse_mark_mask(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	uint32_t v, low;
+
+	if (nfg_parse_u32x(s, &v, err, errlen))
+		return -1;
+	low = v & -v;
+	if (!v || ((v + low) & v)) {
+		snprintf(err, errlen, "%.64s is not one run of contiguous bits (like 0x00ff0000)", s);
+		return -1;
+	}
+	if (__builtin_popcount(v) < NFGATE_MARK_BITS_MIN) {
+		snprintf(err, errlen,
+			 "%.64s has %d bits, at least %d are needed (uplink ids 1..%d)",
+			 s, __builtin_popcount(v), NFGATE_MARK_BITS_MIN, NFGATE_UPLINKS_MAX);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int nfg_parse_bool(const char *s, uint8_t *out, char *err, size_t errlen)
+{
+	static const char *const yes[] = { "yes", "on", "true", "1" };
+	static const char *const no[] = { "no", "off", "false", "0" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(s, yes[i]) || !strcmp(s, no[i])) {
+			*out = !strcmp(s, yes[i]);
+			return 0;
+		}
+	}
+	if (!*s)
+		snprintf(err, errlen, "missing value");
+	else
+		snprintf(err, errlen, "'%.64s' is not a boolean (expected on or off, "
+			 "yes or no, true or false, 1 or 0)", s);
+	return -1;
+}
+
+int nfg_parse_proto(const char *s, uint8_t *out, char *err, size_t errlen)
+{
+	if (!strcmp(s, "tcp") || !strcmp(s, "udp")) {
+		*out = !strcmp(s, "tcp") ? IPPROTO_TCP : IPPROTO_UDP;
+		return 0;
+	}
+	if (!*s)
+		snprintf(err, errlen, "missing protocol (tcp or udp)");
+	else
+		snprintf(err, errlen, "'%.64s' is neither 'tcp' nor 'udp'", s);
+	return -1;
+}
+
+int nfg_parse_port(const char *s, uint16_t *out, char *err, size_t errlen)
+{
+	uint32_t v;
+
+	if (nfg_parse_range(s, 1, 65535, &v, err, errlen))
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+int nfg_parse_hostport(const char *s, uint32_t *addr, uint16_t *port,
+		       bool *has_port, char *err, size_t errlen)
+{
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+	char ip[INET_ADDRSTRLEN], perr[128];
+	struct in_addr a;
+	uint32_t h;
+
+	if (!*s) {
+		snprintf(err, errlen, "missing value");
+		return -1;
+	}
+	if (n >= sizeof(ip) || (memcpy(ip, s, n), ip[n] = '\0',
+				inet_pton(AF_INET, ip, &a) != 1)) {
+		snprintf(err, errlen,
+			 "'%.64s' is not an IPv4 address (expected A.B.C.D or A.B.C.D:PORT)", s);
+		return -1;
+	}
+	h = ntohl(a.s_addr);
+	if (h == 0 || h == UINT32_MAX || (h >> 24) == 127 || (h >> 28) == 0xe) {
+		snprintf(err, errlen, "%s is not a unicast host address", ip);
+		return -1;
+	}
+	*has_port = colon != NULL;
+	if (colon && nfg_parse_port(colon + 1, port, perr, sizeof(perr))) {
+		snprintf(err, errlen, "port: %s", perr);
+		return -1;
+	}
+	*addr = a.s_addr;
 	return 0;
 }
 
@@ -178,18 +308,113 @@ int nfg_parse_admin(const char *s, uint8_t *out, char *err, size_t errlen)
 	return -1;
 }
 
+/* --- settings and forwards ------------------------------------------------ */
+
+static int parse_mark(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	return nfg_parse_u32x(s, out, err, errlen);
+}
+
+static int parse_bool32(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	uint8_t b;
+
+	if (nfg_parse_bool(s, &b, err, errlen))
+		return -1;
+	*out = b;
+	return 0;
+}
+
+static int parse_holddown(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	return nfg_parse_uint(s, NFGATE_HOLDDOWN_MS_MAX, out, err, errlen);
+}
+
+static int parse_sticky(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	return nfg_parse_uint(s, NFGATE_STICKY_MS_MAX, out, err, errlen);
+}
+
+const struct nfg_setting_param nfg_setting_params[] = {
+	{ "mark-mask", NFGATE_SETTINGS_A_MARK_MASK, nfg_parse_mark_mask },
+	{ "skip-mark", NFGATE_SETTINGS_A_SKIP_MARK, parse_mark },
+	{ "failover-rst", NFGATE_SETTINGS_A_FAILOVER_RST, parse_bool32 },
+	{ "holddown", NFGATE_SETTINGS_A_HOLDDOWN_MS, parse_holddown },
+	{ "sticky", NFGATE_SETTINGS_A_STICKY_MS, parse_sticky },
+};
+const size_t nfg_n_setting_params =
+	sizeof(nfg_setting_params) / sizeof(nfg_setting_params[0]);
+
+void nfg_settings_defaults(struct nfg_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->mark_mask = NFGATE_DEFAULT_MARK_MASK;
+	s->skip_mark = NFG_DEFAULT_SKIP_MARK;
+	s->failover_rst = NFG_DEFAULT_FAILOVER_RST;
+	s->holddown_ms = NFGATE_DEFAULT_HOLDDOWN_MS;
+	s->sticky_ms = NFG_DEFAULT_STICKY_MS;
+	for (size_t i = 0; i < nfg_settings_nfields; i++)
+		NFG_MARK(s, nfg_settings_fields[i].attr);
+}
+
+void nfg_settings_args(char *buf, size_t len, const struct nfg_settings *s)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < nfg_n_setting_params && off < len; i++) {
+		const struct nfg_setting_param *sp = &nfg_setting_params[i];
+		const struct nfg_field *f = nfg_settings_field(sp->attr);
+		uint64_t v = nfg_field_uint(s, f);
+		const char *sep = off ? " " : "";
+		int n;
+
+		if (!NFG_HAS(s, sp->attr))
+			continue;
+		if (f->type == NFG_F_MARK)
+			n = snprintf(buf + off, len - off, "%s%s 0x%08x", sep, sp->arg, (uint32_t)v);
+		else if (f->type == NFG_F_BOOL)
+			n = snprintf(buf + off, len - off, "%s%s %s", sep, sp->arg, v ? "on" : "off");
+		else
+			n = snprintf(buf + off, len - off, "%s%s %u", sep, sp->arg, (uint32_t)v);
+		off += n > 0 ? (size_t)n : 0;
+	}
+}
+
+void nfg_forward_args(char *buf, size_t len, const struct nfg_forward *fw)
+{
+	const char *proto = nfg_proto_name(fw->proto);
+	char addr[INET_ADDRSTRLEN], to_port[8] = "";
+
+	inet_ntop(AF_INET, &fw->to_addr, addr, sizeof(addr));
+	if (NFG_HAS(fw, NFGATE_FORWARD_A_TO_PORT))
+		snprintf(to_port, sizeof(to_port), ":%u", fw->to_port);
+	if (proto)
+		snprintf(buf, len, "%s %u to %s%s", proto, fw->port, addr, to_port);
+	else
+		snprintf(buf, len, "proto-%u %u to %s%s", fw->proto, fw->port, addr, to_port);
+	if (NFG_HAS(fw, NFGATE_FORWARD_A_UPLINK)) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, len - n, " uplink %s", fw->uplink);
+	}
+}
+
 /* --- the config file ------------------------------------------------------- */
 
-enum sect { S_NONE, S_LAN, S_UPLINK, S_SKIP };
+enum sect { S_NONE, S_LAN, S_SETTINGS, S_UPLINK, S_FORWARD, S_SKIP };
+
+#define SECTIONS "[lan], [settings], [uplink IFNAME] or [forward tcp|udp PORT]"
 
 struct parser;
 
 struct key_def {
 	const char *name;
 	int (*set)(struct parser *p, const char *val, char *err, size_t errlen);
+	uint16_t attr;			/* [settings]: NFGATE_SETTINGS_A_* */
 };
 
-#define MAX_KEYS 4
+#define MAX_KEYS 8
 
 struct parser {
 	const char *file;
@@ -198,7 +423,10 @@ struct parser {
 	int line;
 	enum sect sect;
 	int sect_line;
+	const struct key_def *keys;	/* of the current section */
+	const struct key_def *key;	/* being set */
 	struct nfg_uplink *up;		/* current [uplink] */
+	struct nfg_conf_forward *fw;	/* current [forward] */
 	int seen[MAX_KEYS];		/* line of each key in this section */
 	unsigned int lan_seen;		/* keys of [lan] given, even if bad */
 	bool bad_lan_header;		/* reported, do not say "missing" */
@@ -246,17 +474,77 @@ static int set_uplink_admin(struct parser *p, const char *v, char *err, size_t n
 	return nfg_parse_admin(v, &p->up->admin, err, n);
 }
 
+/* Any key of [settings]: the parser of nfg_setting_params, by attribute. */
+static int set_setting(struct parser *p, const char *v, char *err, size_t n)
+{
+	struct nfg_settings *s = &p->cfg->settings;
+	uint32_t x;
+
+	for (size_t i = 0; i < nfg_n_setting_params; i++) {
+		const struct nfg_setting_param *sp = &nfg_setting_params[i];
+
+		if (sp->attr != p->key->attr)
+			continue;
+		if (sp->parse(v, &x, err, n))
+			return -1;
+		nfg_field_set_uint(s, nfg_settings_field(sp->attr), x);
+		NFG_MARK(s, sp->attr);
+		return 0;
+	}
+	snprintf(err, n, "internal error: no parser");
+	return -1;
+}
+
+static int set_forward_to(struct parser *p, const char *v, char *err, size_t n)
+{
+	struct nfg_forward *fw = &p->fw->fw;
+	bool has_port;
+
+	if (nfg_parse_hostport(v, &fw->to_addr, &fw->to_port, &has_port, err, n))
+		return -1;
+	if (!has_port)
+		fw->to_port = fw->port;
+	NFG_MARK(fw, NFGATE_FORWARD_A_TO_ADDR);
+	NFG_MARK(fw, NFGATE_FORWARD_A_TO_PORT);
+	return 0;
+}
+
+static int set_forward_uplink(struct parser *p, const char *v, char *err, size_t n)
+{
+	p->fw->uplink_line = p->line;
+	if (nfg_parse_ifname(v, p->fw->fw.uplink, err, n))
+		return -1;
+	NFG_MARK(&p->fw->fw, NFGATE_FORWARD_A_UPLINK);
+	return 0;
+}
+
 static const struct key_def lan_keys[] = {
-	{ "interface", set_lan_interface },
-	{ "subnet", set_lan_subnet },
-	{ NULL, NULL }
+	{ "interface", set_lan_interface, 0 },
+	{ "subnet", set_lan_subnet, 0 },
+	{ NULL, NULL, 0 }
 };
 
 static const struct key_def uplink_keys[] = {
-	{ "tier", set_uplink_tier },
-	{ "weight", set_uplink_weight },
-	{ "admin", set_uplink_admin },
-	{ NULL, NULL }
+	{ "tier", set_uplink_tier, 0 },
+	{ "weight", set_uplink_weight, 0 },
+	{ "admin", set_uplink_admin, 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* the keys of the settings field table (test_config checks they agree) */
+static const struct key_def settings_keys[] = {
+	{ "mark_mask", set_setting, NFGATE_SETTINGS_A_MARK_MASK },
+	{ "skip_mark", set_setting, NFGATE_SETTINGS_A_SKIP_MARK },
+	{ "failover_rst", set_setting, NFGATE_SETTINGS_A_FAILOVER_RST },
+	{ "holddown_ms", set_setting, NFGATE_SETTINGS_A_HOLDDOWN_MS },
+	{ "sticky_ms", set_setting, NFGATE_SETTINGS_A_STICKY_MS },
+	{ NULL, NULL, 0 }
+};
+
+static const struct key_def forward_keys[] = {
+	{ "to", set_forward_to, 0 },
+	{ "uplink", set_forward_uplink, 0 },
+	{ NULL, NULL, 0 }
 };
 
 static char *trim(char *s)
@@ -273,12 +561,151 @@ static char *trim(char *s)
 
 static const char *sect_name(const struct parser *p)
 {
-	static char buf[IFNAMSIZ + 16];
+	static char buf[IFNAMSIZ + 32];
 
-	if (p->sect == S_LAN)
+	switch (p->sect) {
+	case S_LAN:
 		return "[lan]";
-	snprintf(buf, sizeof(buf), "[uplink %s]", p->up->ifname);
+	case S_SETTINGS:
+		return "[settings]";
+	case S_FORWARD:
+		snprintf(buf, sizeof(buf), "[forward %s %u]",
+			 nfg_proto_name(p->fw->fw.proto), p->fw->fw.port);
+		return buf;
+	default:
+		snprintf(buf, sizeof(buf), "[uplink %s]", p->up->ifname);
+		return buf;
+	}
+}
+
+/* "tier, weight, admin" */
+static const char *key_list(const struct key_def *keys)
+{
+	static char buf[128];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (const struct key_def *k = keys; k->name && off < sizeof(buf); k++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s",
+					k == keys ? "" : ", ", k->name);
 	return buf;
+}
+
+static void uplink_header(struct parser *p, const char *name, const char *rest)
+{
+	struct nfg_config *cfg = p->cfg;
+	struct nfg_conf_uplink *u;
+	char ifname[IFNAMSIZ];
+	char err[256];
+
+	if (!*name) {
+		perr(p, p->line, "[uplink]: missing interface name, expected [uplink IFNAME]");
+		return;
+	}
+	if (*rest) {
+		perr(p, p->line, "[uplink %s]: one interface name expected", name);
+		return;
+	}
+	if (nfg_parse_ifname(name, ifname, err, sizeof(err))) {
+		perr(p, p->line, "uplink: %s", err);
+		return;
+	}
+	for (size_t i = 0; i < cfg->n_uplinks; i++) {
+		if (!strcmp(cfg->uplinks[i].up.ifname, ifname)) {
+			perr(p, p->line, "duplicate section [uplink %s] (first at line %d)",
+			     ifname, cfg->uplinks[i].line);
+			return;
+		}
+	}
+	u = realloc(cfg->uplinks, (cfg->n_uplinks + 1) * sizeof(*u));
+	if (!u) {
+		perr(p, p->line, "out of memory");
+		return;
+	}
+	cfg->uplinks = u;
+	u = &cfg->uplinks[cfg->n_uplinks++];
+	memset(u, 0, sizeof(*u));
+	u->line = p->line;
+	memcpy(u->up.ifname, ifname, sizeof(ifname));
+	u->up.tier = NFG_DEFAULT_TIER;
+	u->up.weight = NFG_DEFAULT_WEIGHT;
+	u->up.admin = NFG_DEFAULT_ADMIN;
+	NFG_MARK(&u->up, NFGATE_UPLINK_A_IFNAME);
+	NFG_MARK(&u->up, NFGATE_UPLINK_A_TIER);
+	NFG_MARK(&u->up, NFGATE_UPLINK_A_WEIGHT);
+	NFG_MARK(&u->up, NFGATE_UPLINK_A_ADMIN);
+	p->up = &u->up;
+	p->sect = S_UPLINK;
+	p->keys = uplink_keys;
+}
+
+/* [forward tcp 8080]: name is "tcp", rest "8080" */
+static void forward_header(struct parser *p, char *name, char *rest)
+{
+	struct nfg_config *cfg = p->cfg;
+	struct nfg_conf_forward *f;
+	char *port = trim(rest), *extra;
+	char err[256];
+	uint8_t proto;
+	uint16_t pnum;
+
+	name[strcspn(name, " \t")] = '\0';
+	extra = port + strcspn(port, " \t");
+	if (!*name || !*port) {
+		perr(p, p->line, "[forward]: missing %s, expected [forward tcp|udp PORT]",
+		     *name ? "port" : "protocol and port");
+		return;
+	}
+	if (*extra) {
+		perr(p, p->line, "[forward %s %s]: expected [forward tcp|udp PORT]", name, port);
+		return;
+	}
+	if (nfg_parse_proto(name, &proto, err, sizeof(err))) {
+		perr(p, p->line, "forward: %s", err);
+		return;
+	}
+	if (nfg_parse_port(port, &pnum, err, sizeof(err))) {
+		perr(p, p->line, "forward: port: %s", err);
+		return;
+	}
+	if ((f = (struct nfg_conf_forward *)nfg_config_forward(cfg, proto, pnum))) {
+		perr(p, p->line, "duplicate section [forward %s %u] (first at line %d)",
+		     name, pnum, f->line);
+		return;
+	}
+	f = realloc(cfg->forwards, (cfg->n_forwards + 1) * sizeof(*f));
+	if (!f) {
+		perr(p, p->line, "out of memory");
+		return;
+	}
+	cfg->forwards = f;
+	f = &cfg->forwards[cfg->n_forwards++];
+	memset(f, 0, sizeof(*f));
+	f->line = p->line;
+	f->fw.proto = proto;
+	f->fw.port = pnum;
+	NFG_MARK(&f->fw, NFGATE_FORWARD_A_PROTO);
+	NFG_MARK(&f->fw, NFGATE_FORWARD_A_PORT);
+	p->fw = f;
+	p->sect = S_FORWARD;
+	p->keys = forward_keys;
+}
+
+/* [lan] and [settings]: no name, at most once */
+static bool single_header(struct parser *p, const char *word, const char *name,
+			  bool *has, int *line)
+{
+	if (*name) {
+		perr(p, p->line, "[%s] takes no name (got '%s')", word, name);
+		return false;
+	}
+	if (*has) {
+		perr(p, p->line, "duplicate section [%s] (first at line %d)", word, *line);
+		return false;
+	}
+	*has = true;
+	*line = p->line;
+	return true;
 }
 
 static void section_header(struct parser *p, char *s)
@@ -286,13 +713,12 @@ static void section_header(struct parser *p, char *s)
 	struct nfg_config *cfg = p->cfg;
 	size_t len = strlen(s);
 	char *inner, *word, *name, *rest;
-	char err[256];
 
 	memset(p->seen, 0, sizeof(p->seen));
 	p->sect = S_SKIP;	/* until the header is known good */
 	p->sect_line = p->line;
 	if (s[len - 1] != ']') {
-		perr(p, p->line, "unterminated section header, expected [lan] or [uplink IFNAME]");
+		perr(p, p->line, "unterminated section header, expected " SECTIONS);
 		return;
 	}
 	s[len - 1] = '\0';
@@ -307,70 +733,26 @@ static void section_header(struct parser *p, char *s)
 
 	if (!strcmp(word, "lan")) {
 		p->bad_lan_header = true;
-		if (*name) {
-			perr(p, p->line, "[lan] takes no name (got '%s')", name);
+		if (!single_header(p, word, name, &cfg->has_lan, &cfg->lan_line))
 			return;
-		}
-		if (cfg->has_lan) {
-			perr(p, p->line, "duplicate section [lan] (first at line %d)",
-			     cfg->lan_line);
-			return;
-		}
-		cfg->has_lan = true;
-		cfg->lan_line = p->line;
 		p->bad_lan_header = false;
 		p->sect = S_LAN;
-		return;
-	}
-	if (!strcmp(word, "uplink")) {
-		struct nfg_conf_uplink *u;
-		char ifname[IFNAMSIZ];
-
-		if (!*name) {
-			perr(p, p->line, "[uplink]: missing interface name, expected [uplink IFNAME]");
+		p->keys = lan_keys;
+	} else if (!strcmp(word, "settings")) {
+		if (!single_header(p, word, name, &cfg->has_settings, &cfg->settings_line))
 			return;
-		}
-		if (*rest) {
-			perr(p, p->line, "[uplink %s]: one interface name expected", name);
-			return;
-		}
-		if (nfg_parse_ifname(name, ifname, err, sizeof(err))) {
-			perr(p, p->line, "uplink: %s", err);
-			return;
-		}
-		for (size_t i = 0; i < cfg->n_uplinks; i++) {
-			if (!strcmp(cfg->uplinks[i].up.ifname, ifname)) {
-				perr(p, p->line, "duplicate section [uplink %s] (first at line %d)",
-				     ifname, cfg->uplinks[i].line);
-				return;
-			}
-		}
-		u = realloc(cfg->uplinks, (cfg->n_uplinks + 1) * sizeof(*u));
-		if (!u) {
-			perr(p, p->line, "out of memory");
-			return;
-		}
-		cfg->uplinks = u;
-		u = &cfg->uplinks[cfg->n_uplinks++];
-		memset(u, 0, sizeof(*u));
-		u->line = p->line;
-		memcpy(u->up.ifname, ifname, sizeof(ifname));
-		u->up.tier = NFG_DEFAULT_TIER;
-		u->up.weight = NFG_DEFAULT_WEIGHT;
-		u->up.admin = NFG_DEFAULT_ADMIN;
-		NFG_MARK(&u->up, NFGATE_UPLINK_A_IFNAME);
-		NFG_MARK(&u->up, NFGATE_UPLINK_A_TIER);
-		NFG_MARK(&u->up, NFGATE_UPLINK_A_WEIGHT);
-		NFG_MARK(&u->up, NFGATE_UPLINK_A_ADMIN);
-		p->up = &u->up;
-		p->sect = S_UPLINK;
-		return;
-	}
-	if (!*word)
-		perr(p, p->line, "empty section header, expected [lan] or [uplink IFNAME]");
-	else
-		perr(p, p->line, "unknown section [%s%s%s], expected [lan] or [uplink IFNAME]",
+		p->sect = S_SETTINGS;
+		p->keys = settings_keys;
+	} else if (!strcmp(word, "uplink")) {
+		uplink_header(p, name, rest);
+	} else if (!strcmp(word, "forward")) {
+		forward_header(p, name, rest);
+	} else if (!*word) {
+		perr(p, p->line, "empty section header, expected " SECTIONS);
+	} else {
+		perr(p, p->line, "unknown section [%s%s%s], expected " SECTIONS,
 		     word, *name ? " " : "", name);
+	}
 }
 
 /* An inline comment starts with # or ; after a blank; cut it off. */
@@ -386,7 +768,7 @@ static void cut_comment(char *s)
 
 static void key_value(struct parser *p, char *s)
 {
-	const struct key_def *keys, *k;
+	const struct key_def *k;
 	char *eq = strchr(s, '=');
 	char *key, *val;
 	char err[256];
@@ -408,21 +790,18 @@ static void key_value(struct parser *p, char *s)
 	if (p->sect == S_SKIP)
 		return;		/* the bad header was reported */
 	if (p->sect == S_NONE) {
-		perr(p, p->line, "%s: key outside of a section, expected [lan] or [uplink IFNAME] first", key);
+		perr(p, p->line, "%s: key outside of a section, expected " SECTIONS " first", key);
 		return;
 	}
-	keys = p->sect == S_LAN ? lan_keys : uplink_keys;
-	for (k = keys, i = 0; k->name; k++, i++)
+	for (k = p->keys, i = 0; k->name; k++, i++)
 		if (!strcmp(k->name, key))
 			break;
 	if (!k->name) {
 		if (p->sect == S_UPLINK && !strcmp(key, "health"))
 			perr(p, p->line, "health: not allowed in the config file, the agent sets it at run time");
-		else if (p->sect == S_LAN)
-			perr(p, p->line, "%s: unknown key in [lan] (expected interface, subnet)", key);
 		else
-			perr(p, p->line, "%s: unknown key in %s (expected tier, weight, admin)",
-			     key, sect_name(p));
+			perr(p, p->line, "%s: unknown key in %s (expected %s)",
+			     key, sect_name(p), key_list(p->keys));
 		return;
 	}
 	if (p->seen[i]) {
@@ -433,10 +812,13 @@ static void key_value(struct parser *p, char *s)
 	p->seen[i] = p->line;
 	if (p->sect == S_LAN)
 		p->lan_seen |= 1U << i;
+	if (p->sect == S_FORWARD && !strcmp(key, "to"))
+		p->fw->to_line = p->line;	/* given, even if bad */
 	if (!*val) {
 		perr(p, p->line, "%s: missing value", key);
 		return;
 	}
+	p->key = k;
 	if (k->set(p, val, err, sizeof(err)))
 		perr(p, p->line, "%s: %s", key, err);
 }
@@ -475,6 +857,35 @@ static void parse_line(struct parser *p, char *buf, size_t n)
 		key_value(p, s);
 }
 
+static void check_forward(struct parser *p, const struct nfg_conf_forward *f)
+{
+	const struct nfg_config *cfg = p->cfg;
+	const struct nfg_lan *lan = &cfg->lan;
+	const char *proto = nfg_proto_name(f->fw.proto);
+
+	if (!f->to_line) {
+		perr(p, f->line, "[forward %s %u]: missing required key 'to'", proto, f->fw.port);
+	} else if (NFG_HAS(&f->fw, NFGATE_FORWARD_A_TO_ADDR) &&
+		   NFG_HAS(lan, NFGATE_LAN_A_ADDR)) {
+		uint32_t mask = lan->prefixlen ? htonl(~0U << (32 - lan->prefixlen)) : 0;
+		uint32_t host = f->fw.to_addr & ~mask;
+		char a[INET_ADDRSTRLEN], net[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &f->fw.to_addr, a, sizeof(a));
+		inet_ntop(AF_INET, &lan->addr, net, sizeof(net));
+		if ((f->fw.to_addr & mask) != lan->addr)
+			perr(p, f->to_line, "to: %s is not in the LAN %s/%u (line %d)",
+			     a, net, lan->prefixlen, cfg->lan_line);
+		else if (lan->prefixlen < 31 && (host == 0 || host == ~mask))
+			perr(p, f->to_line, "to: %s is the %s address of the LAN %s/%u",
+			     a, host ? "broadcast" : "network", net, lan->prefixlen);
+	}
+	if (NFG_HAS(&f->fw, NFGATE_FORWARD_A_UPLINK) &&
+	    !nfg_config_uplink(cfg, f->fw.uplink))
+		perr(p, f->uplink_line, "uplink: '%s' is not an [uplink] of this file",
+		     f->fw.uplink);
+}
+
 static void check_complete(struct parser *p)
 {
 	struct nfg_config *cfg = p->cfg;
@@ -496,6 +907,8 @@ static void check_complete(struct parser *p)
 			perr(p, u->line, "[uplink %s]: interface is also the [lan] interface (line %d)",
 			     u->up.ifname, cfg->lan_line);
 	}
+	for (size_t i = 0; i < cfg->n_forwards; i++)
+		check_forward(p, &cfg->forwards[i]);
 }
 
 int nfg_config_parse(FILE *f, const char *name, struct nfg_config *cfg,
@@ -547,6 +960,7 @@ int nfg_config_load(const char *path, struct nfg_config *cfg,
 void nfg_config_free(struct nfg_config *cfg)
 {
 	free(cfg->uplinks);
+	free(cfg->forwards);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -556,6 +970,15 @@ const struct nfg_conf_uplink *nfg_config_uplink(const struct nfg_config *cfg,
 	for (size_t i = 0; i < cfg->n_uplinks; i++)
 		if (!strcmp(cfg->uplinks[i].up.ifname, ifname))
 			return &cfg->uplinks[i];
+	return NULL;
+}
+
+const struct nfg_conf_forward *nfg_config_forward(const struct nfg_config *cfg,
+						  uint8_t proto, uint16_t port)
+{
+	for (size_t i = 0; i < cfg->n_forwards; i++)
+		if (cfg->forwards[i].fw.proto == proto && cfg->forwards[i].fw.port == port)
+			return &cfg->forwards[i];
 	return NULL;
 }
 
@@ -657,36 +1080,156 @@ static int uplink_argv(int argc, char *const argv[], struct nfg_uplink *up,
 	return 0;
 }
 
+static int settings_argv(int argc, char *const argv[], struct nfg_settings *s,
+			 char *err, size_t errlen)
+{
+	char why[256], expected[128] = "";
+	uint32_t x;
+
+	for (size_t j = 0; j < nfg_n_setting_params; j++)
+		snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected),
+			 "%s%s", j ? ", " : "", nfg_setting_params[j].arg);
+	if (argc < 1)
+		aerr("settings: nothing to set (expected %s)", expected);
+	for (int i = 0; i < argc; i += 2) {
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const struct nfg_setting_param *sp = NULL;
+
+		for (size_t j = 0; j < nfg_n_setting_params && !sp; j++)
+			if (!strcmp(k, nfg_setting_params[j].arg))
+				sp = &nfg_setting_params[j];
+		if (!sp)
+			aerr("settings: unknown parameter '%.64s' (expected %s)", k, expected);
+		if (NFG_HAS(s, sp->attr))
+			aerr("%s: given twice", k);
+		if (!v)
+			aerr("%s: missing value", k);
+		if (sp->parse(v, &x, why, sizeof(why)))
+			aerr("%s: %s", k, why);
+		nfg_field_set_uint(s, nfg_settings_field(sp->attr), x);
+		NFG_MARK(s, sp->attr);
+	}
+	return 0;
+}
+
+/* "tcp 8080" at argv[0], argv[1]: the key of a forward */
+static int forward_key_argv(int argc, char *const argv[], struct nfg_forward *fw,
+			    char *err, size_t errlen)
+{
+	char why[256];
+
+	if (argc < 1)
+		aerr("forward: missing protocol (tcp or udp)");
+	if (nfg_parse_proto(argv[0], &fw->proto, why, sizeof(why)))
+		aerr("forward: %s", why);
+	if (argc < 2)
+		aerr("forward: missing port");
+	if (nfg_parse_port(argv[1], &fw->port, why, sizeof(why)))
+		aerr("forward: port: %s", why);
+	NFG_MARK(fw, NFGATE_FORWARD_A_PROTO);
+	NFG_MARK(fw, NFGATE_FORWARD_A_PORT);
+	return 0;
+}
+
+static int forward_argv(int argc, char *const argv[], struct nfg_forward *fw,
+			char *err, size_t errlen)
+{
+	char why[256];
+
+	if (forward_key_argv(argc, argv, fw, err, errlen))
+		return -1;
+	for (int i = 2; i < argc; i += 2) {
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		uint16_t attr;
+		bool has_port;
+
+		if (!strcmp(k, "to"))
+			attr = NFGATE_FORWARD_A_TO_ADDR;
+		else if (!strcmp(k, "uplink"))
+			attr = NFGATE_FORWARD_A_UPLINK;
+		else
+			aerr("forward: unknown parameter '%.64s' (expected to, uplink)", k);
+		if (NFG_HAS(fw, attr))
+			aerr("%s: given twice", k);
+		if (!v)
+			aerr("%s: missing value", k);
+		if (attr == NFGATE_FORWARD_A_UPLINK) {
+			if (nfg_parse_ifname(v, fw->uplink, why, sizeof(why)))
+				aerr("uplink: %s", why);
+		} else {
+			if (nfg_parse_hostport(v, &fw->to_addr, &fw->to_port, &has_port,
+					       why, sizeof(why)))
+				aerr("to: %s", why);
+			if (has_port)
+				NFG_MARK(fw, NFGATE_FORWARD_A_TO_PORT);
+		}
+		NFG_MARK(fw, attr);
+	}
+	if (!NFG_HAS(fw, NFGATE_FORWARD_A_TO_ADDR))
+		aerr("forward: to ADDR[:PORT] is required");
+	return 0;
+}
+
+static const char *const obj_names[] = {
+	[NFG_OBJ_LAN] = "lan",
+	[NFG_OBJ_UPLINK] = "uplink",
+	[NFG_OBJ_SETTINGS] = "settings",
+	[NFG_OBJ_FORWARD] = "forward",
+};
+
+int nfg_obj_lookup(const char *name)
+{
+	for (size_t i = 0; i < sizeof(obj_names) / sizeof(obj_names[0]); i++)
+		if (!strcmp(name, obj_names[i]))
+			return (int)i;
+	return -1;
+}
+
 int nfg_parse_set_argv(int argc, char *const argv[], struct nfg_set_args *args,
 		       char *err, size_t errlen)
 {
+	int obj;
+
 	memset(args, 0, sizeof(*args));
 	if (argc < 1)
-		aerr("missing object: lan or uplink");
-	if (!strcmp(argv[0], "lan")) {
-		args->is_lan = true;
+		aerr("missing object: lan, uplink, settings or forward");
+	obj = nfg_obj_lookup(argv[0]);
+	if (obj < 0)
+		aerr("unknown object '%.64s' (expected lan, uplink, settings or forward)", argv[0]);
+	args->obj = (enum nfg_obj)obj;
+	switch (args->obj) {
+	case NFG_OBJ_LAN:
 		return lan_argv(argc - 1, argv + 1, &args->lan, err, errlen);
-	}
-	if (!strcmp(argv[0], "uplink"))
+	case NFG_OBJ_UPLINK:
 		return uplink_argv(argc - 1, argv + 1, &args->uplink, err, errlen);
-	aerr("unknown object '%.64s' (expected lan or uplink)", argv[0]);
+	case NFG_OBJ_SETTINGS:
+		return settings_argv(argc - 1, argv + 1, &args->settings, err, errlen);
+	case NFG_OBJ_FORWARD:
+		return forward_argv(argc - 1, argv + 1, &args->forward, err, errlen);
+	}
+	return -1;
 }
 
 int nfg_parse_del_argv(int argc, char *const argv[], struct nfg_del_args *args,
 		       char *err, size_t errlen)
 {
+	struct nfg_forward key = { 0 };
 	char why[256];
+	int obj;
 
 	memset(args, 0, sizeof(*args));
 	if (argc < 1)
-		aerr("missing object: lan or uplink");
-	if (!strcmp(argv[0], "lan")) {
+		aerr("missing object: lan, uplink or forward");
+	obj = nfg_obj_lookup(argv[0]);
+	if (obj < 0 || obj == NFG_OBJ_SETTINGS)
+		aerr("unknown object '%.64s' (expected lan, uplink or forward)", argv[0]);
+	args->obj = (enum nfg_obj)obj;
+	switch (args->obj) {
+	case NFG_OBJ_LAN:
 		if (argc > 1)
 			aerr("lan: unexpected '%.64s'", argv[1]);
-		args->is_lan = true;
 		return 0;
-	}
-	if (!strcmp(argv[0], "uplink")) {
+	case NFG_OBJ_UPLINK:
 		if (argc < 2)
 			aerr("uplink: missing interface name");
 		if (argc > 2)
@@ -694,6 +1237,16 @@ int nfg_parse_del_argv(int argc, char *const argv[], struct nfg_del_args *args,
 		if (nfg_parse_ifname(argv[1], args->ifname, why, sizeof(why)))
 			aerr("uplink: %s", why);
 		return 0;
+	case NFG_OBJ_FORWARD:
+		if (forward_key_argv(argc - 1, argv + 1, &key, err, errlen))
+			return -1;
+		if (argc > 3)
+			aerr("forward: unexpected '%.64s'", argv[3]);
+		args->proto = key.proto;
+		args->port = key.port;
+		return 0;
+	case NFG_OBJ_SETTINGS:
+		break;
 	}
-	aerr("unknown object '%.64s' (expected lan or uplink)", argv[0]);
+	return -1;
 }

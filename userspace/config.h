@@ -23,17 +23,38 @@
 #define NFG_DEFAULT_WEIGHT	1
 #define NFG_DEFAULT_ADMIN	NFGATE_ADMIN_UP
 
+/*
+ * Defaults of a [settings] key absent from the file: the kernel's (uapi
+ * header). nfg_settings_defaults() fills every field and marks it present.
+ */
+#define NFG_DEFAULT_SKIP_MARK		0
+#define NFG_DEFAULT_FAILOVER_RST	1
+#define NFG_DEFAULT_STICKY_MS		0
+void nfg_settings_defaults(struct nfg_settings *s);
+
 struct nfg_conf_uplink {
 	struct nfg_uplink up;	/* ifname, tier, weight, admin; never health */
 	int line;		/* of its [uplink NAME] header */
+};
+
+struct nfg_conf_forward {
+	struct nfg_forward fw;	/* proto, port, to_addr, to_port (always:
+				 * the port when not given), uplink if given */
+	int line;		/* of its [forward PROTO PORT] header */
+	int to_line, uplink_line;	/* of its keys, 0 if absent */
 };
 
 struct nfg_config {
 	bool has_lan;
 	struct nfg_lan lan;	/* ifname, addr, prefixlen */
 	int lan_line;
+	bool has_settings;
+	struct nfg_settings settings;	/* present: the keys of [settings] */
+	int settings_line;
 	struct nfg_conf_uplink *uplinks;
 	size_t n_uplinks;
+	struct nfg_conf_forward *forwards;
+	size_t n_forwards;
 };
 
 /* Error messages, each "FILE:LINE: reason" (or "FILE: reason"). */
@@ -58,6 +79,8 @@ int nfg_config_parse(FILE *f, const char *name, struct nfg_config *cfg,
 void nfg_config_free(struct nfg_config *cfg);
 const struct nfg_conf_uplink *nfg_config_uplink(const struct nfg_config *cfg,
 						const char *ifname);
+const struct nfg_conf_forward *nfg_config_forward(const struct nfg_config *cfg,
+						  uint8_t proto, uint16_t port);
 
 /*
  * Value parsers: 0, or -1 with the reason (without the key) in err, e.g.
@@ -65,26 +88,71 @@ const struct nfg_conf_uplink *nfg_config_uplink(const struct nfg_config *cfg,
  */
 int nfg_parse_uint(const char *s, uint32_t max, uint32_t *out,
 		   char *err, size_t errlen);
+int nfg_parse_range(const char *s, uint32_t min, uint32_t max, uint32_t *out,
+		    char *err, size_t errlen);
+/* Decimal or 0x hexadecimal, 0..0xffffffff (marks). */
+int nfg_parse_u32x(const char *s, uint32_t *out, char *err, size_t errlen);
+/* A mark mask: one run of at least NFGATE_MARK_BITS_MIN contiguous bits. */
+int nfg_parse_mark_mask(const char *s, uint32_t *out, char *err, size_t errlen);
+/* yes/no, on/off, true/false, 1/0 */
+int nfg_parse_bool(const char *s, uint8_t *out, char *err, size_t errlen);
+/* tcp/udp -> IPPROTO_TCP/UDP */
+int nfg_parse_proto(const char *s, uint8_t *out, char *err, size_t errlen);
+/* 1..65535 */
+int nfg_parse_port(const char *s, uint16_t *out, char *err, size_t errlen);
+/* A.B.C.D[:PORT], a unicast address; *has_port tells whether PORT was given */
+int nfg_parse_hostport(const char *s, uint32_t *addr, uint16_t *port,
+		       bool *has_port, char *err, size_t errlen);
 int nfg_parse_ifname(const char *s, char out[IFNAMSIZ], char *err, size_t errlen);
 int nfg_parse_subnet(const char *s, uint32_t *addr, uint8_t *prefixlen,
 		     char *err, size_t errlen);
 int nfg_parse_admin(const char *s, uint8_t *out, char *err, size_t errlen);
 
+/*
+ * The settings, as parameters of `nfgate set settings` (arg) and keys of
+ * [settings] (the key of the field attr): one parser for both.
+ */
+struct nfg_setting_param {
+	const char *arg;	/* "mark-mask" */
+	uint16_t attr;		/* NFGATE_SETTINGS_A_* */
+	int (*parse)(const char *s, uint32_t *out, char *err, size_t errlen);
+};
+extern const struct nfg_setting_param nfg_setting_params[];
+extern const size_t nfg_n_setting_params;
+
+/* The present settings as command line parameters:
+ * "mark-mask 0x00ff0000 skip-mark 0x00000000 failover-rst on holddown 5000 sticky 0" */
+void nfg_settings_args(char *buf, size_t len, const struct nfg_settings *s);
+/* A forward as on the command line: "tcp 8080 to 192.168.0.11:80 uplink ppp0" */
+void nfg_forward_args(char *buf, size_t len, const struct nfg_forward *fw);
+
+/* The objects of `nfgate set` / `nfgate del`. */
+enum nfg_obj { NFG_OBJ_LAN, NFG_OBJ_UPLINK, NFG_OBJ_SETTINGS, NFG_OBJ_FORWARD };
+/* "lan" -> NFG_OBJ_LAN, ...; -1 if unknown */
+int nfg_obj_lookup(const char *name);
+
 /* `nfgate set lan dev IFNAME subnet A.B.C.D/N`
  * `nfgate set uplink IFNAME [tier N] [weight N] [health N] [admin up|down]`
- * argv starts at "lan" / "uplink". */
+ * `nfgate set settings [mark-mask M] [skip-mark M] [failover-rst on|off]
+ *                      [holddown MS] [sticky MS]`
+ * `nfgate set forward tcp|udp PORT to ADDR[:PORT] [uplink IFNAME]`
+ * argv starts at the object. */
 struct nfg_set_args {
-	bool is_lan;
+	enum nfg_obj obj;
 	struct nfg_lan lan;
 	struct nfg_uplink uplink;
+	struct nfg_settings settings;
+	struct nfg_forward forward;
 };
 int nfg_parse_set_argv(int argc, char *const argv[], struct nfg_set_args *args,
 		       char *err, size_t errlen);
 
-/* `nfgate del lan` / `nfgate del uplink IFNAME` */
+/* `nfgate del lan` / `nfgate del uplink IFNAME` / `nfgate del forward tcp|udp PORT` */
 struct nfg_del_args {
-	bool is_lan;
+	enum nfg_obj obj;
 	char ifname[IFNAMSIZ];
+	uint8_t proto;
+	uint16_t port;
 };
 int nfg_parse_del_argv(int argc, char *const argv[], struct nfg_del_args *args,
 		       char *err, size_t errlen);

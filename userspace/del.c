@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nfgate del lan | nfgate del uplink IFNAME */
+/* nfgate del lan | nfgate del uplink IFNAME | nfgate del forward tcp|udp PORT */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,36 +12,47 @@ void del_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s del lan\n"
-		"       %s del uplink IFNAME\n", PROG_NAME, PROG_NAME);
+		"       %s del uplink IFNAME\n"
+		"       %s del forward tcp|udp PORT\n", PROG_NAME, PROG_NAME, PROG_NAME);
 }
 
 int del_main(int argc, char *argv[])
 {
 	struct nfg_del_args args;
 	struct nfg_ipc ipc;
-	char err[256];
-	int ret;
+	char err[256], what[64];
+	const char *missing = NULL;
+	int ret = 0;
 
+	cli_what(what, sizeof(what), argc, argv);
 	if (nfg_parse_del_argv(argc - 1, argv + 1, &args, err, sizeof(err)))
-		return cli_usage_error(del_usage,
-				       argc > 1 && !strcmp(argv[1], "lan") ? "del lan" :
-				       argc > 1 && !strcmp(argv[1], "uplink") ? "del uplink" : "del",
-				       err);
+		return cli_usage_error(del_usage, what, err);
 	if (cli_open(&ipc))
 		return 1;
-	if (args.is_lan)
+	switch (args.obj) {
+	case NFG_OBJ_LAN:
 		ret = nfg_ipc_lan_del(&ipc);
-	else
+		missing = "no LAN is configured";
+		break;
+	case NFG_OBJ_UPLINK:
 		ret = nfg_ipc_uplink_del(&ipc, args.ifname);
-	if (ret == -ENOENT) {
-		char what[64];
-
+		missing = "no such uplink";
 		snprintf(what, sizeof(what), "del uplink %s", args.ifname);
-		ret = cli_error_msg(&ipc, args.is_lan ? "del lan" : what,
-				    args.is_lan ? "no LAN is configured" : "no such uplink");
-	} else if (ret) {
-		ret = cli_error(&ipc, args.is_lan ? "del lan" : "del uplink", ret);
+		break;
+	case NFG_OBJ_FORWARD:
+		ret = nfg_ipc_forward_del(&ipc, args.proto, args.port);
+		missing = "no such forward";
+		snprintf(what, sizeof(what), "del forward %s %u",
+			 nfg_proto_name(args.proto), args.port);
+		break;
+	case NFG_OBJ_SETTINGS:
+		break;
 	}
+	if (ret == -ENOENT)
+		ret = cli_error_msg(&ipc, what, missing);
+	else if (ret)
+		ret = cli_error(&ipc, args.obj == NFG_OBJ_UPLINK ? "del uplink" :
+				args.obj == NFG_OBJ_FORWARD ? "del forward" : what, ret);
 	nfg_ipc_close(&ipc);
 	return ret;
 }

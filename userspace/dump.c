@@ -3,11 +3,15 @@
  * nfgate dump: everything, tab-separated, raw numbers, one object a line:
  *   generation	N
  *   lan	IFNAME	IFINDEX	A.B.C.D/N
+ *   settings	MARK_MASK	SKIP_MARK	FAILOVER_RST	HOLDDOWN_MS	STICKY_MS
  *   uplink	IFNAME	IFINDEX	OPER	ADMIN	TIER	WEIGHT	HEALTH	EFF_WEIGHT
  *		ADDRESS	FLOWS	CHANGED_MS	TX_PACKETS	TX_BYTES	RX_PACKETS	RX_BYTES
+ *		ID	USABLE
+ *   forward	PROTO	PORT	TO_ADDR	TO_PORT	UPLINK	HITS
  *   stat	NAME	VALUE
- * (the uplink columns follow the field table, as in the JSON keys); "-" for
- * a value the kernel did not send.
+ * (the columns follow the field tables, as in the JSON keys; marks in
+ * decimal, booleans 0/1); "-" for a value the kernel did not send. A module
+ * without settings and forwards: no such lines.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,40 +29,28 @@ void dump_usage(FILE *f)
 		"Prints tab-separated lines for scripts:\n"
 		"  generation N\n"
 		"  lan IFNAME IFINDEX SUBNET\n"
+		"  settings MARK_MASK SKIP_MARK FAILOVER_RST HOLDDOWN_MS STICKY_MS\n"
 		"  uplink IFNAME IFINDEX OPER ADMIN TIER WEIGHT HEALTH EFF_WEIGHT ADDRESS\n"
-		"         FLOWS CHANGED_MS TX_PACKETS TX_BYTES RX_PACKETS RX_BYTES\n"
-		"  stat NAME VALUE\n", PROG_NAME);
+		"         FLOWS CHANGED_MS TX_PACKETS TX_BYTES RX_PACKETS RX_BYTES ID USABLE\n"
+		"  forward PROTO PORT TO_ADDR TO_PORT UPLINK HITS\n"
+		"  stat NAME VALUE\n"
+		"Raw numbers: marks in decimal, booleans 0/1; '-' where the kernel sent\n"
+		"no value.\n", PROG_NAME);
 }
 
-static void dump_uplink(const struct nfg_uplink *up)
+/* One line: the name, then every field of the table ("-" if absent). */
+static void dump_fields(const char *name, const void *obj, uint32_t present,
+			const struct nfg_field *t, size_t n)
 {
-	printf("uplink");
-	for (size_t i = 0; i < nfg_uplink_nfields; i++) {
-		const struct nfg_field *f = &nfg_uplink_fields[i];
-		uint64_t v = nfg_field_uint(up, f);
-		char buf[32];
+	printf("%s", name);
+	for (size_t i = 0; i < n; i++) {
+		char buf[64];
 
-		if (!NFG_HAS(up, f->attr)) {
-			printf("\t-");
-			continue;
-		}
-		switch (f->type) {
-		case NFG_F_STRING:
-			printf("\t%s", nfg_field_str(up, f));
-			break;
-		case NFG_F_IN4:
-			fmt_in4(buf, sizeof(buf), (uint32_t)v);
-			printf("\t%s", buf);
-			break;
-		case NFG_F_ADMIN:
-			printf("\t%s", nfg_admin_name(v) ? nfg_admin_name(v) : "?");
-			break;
-		case NFG_F_OPER:
-			printf("\t%s", nfg_oper_name(v) ? nfg_oper_name(v) : "?");
-			break;
-		default:
-			printf("\t%" PRIu64, v);
-		}
+		if (present & (1U << t[i].attr))
+			fmt_field(buf, sizeof(buf), obj, &t[i], true);
+		else
+			snprintf(buf, sizeof(buf), "-");
+		printf("\t%s", buf);
 	}
 	printf("\n");
 }
@@ -66,11 +58,13 @@ static void dump_uplink(const struct nfg_uplink *up)
 int dump_main(int argc, char *argv[])
 {
 	struct nfg_uplink *ups = NULL;
+	struct nfg_forward *fws = NULL;
+	struct nfg_settings settings;
 	struct nfg_stats st;
 	struct nfg_lan lan;
 	struct nfg_ipc ipc;
 	uint32_t gen;
-	size_t n = 0;
+	size_t n = 0, nfw = 0;
 	int err;
 
 	(void)argv;
@@ -94,18 +88,37 @@ int dump_main(int argc, char *argv[])
 		err = cli_error(&ipc, "get lan", err);
 		goto out;
 	}
+	err = nfg_ipc_settings_get(&ipc, &settings, NULL);
+	if (!err) {
+		dump_fields("settings", &settings, settings.present,
+			    nfg_settings_fields, nfg_settings_nfields);
+	} else if (err != -EOPNOTSUPP) {
+		err = cli_error(&ipc, "get settings", err);
+		goto out;
+	}
 	err = nfg_ipc_uplink_dump(&ipc, &ups, &n, NULL);
 	if (err) {
 		err = cli_error(&ipc, "get uplinks", err);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
-		dump_uplink(&ups[i]);
+		dump_fields("uplink", &ups[i], ups[i].present,
+			    nfg_uplink_fields, nfg_uplink_nfields);
+	err = nfg_ipc_forward_dump(&ipc, &fws, &nfw, NULL);
+	if (err && err != -EOPNOTSUPP) {
+		err = cli_error(&ipc, "get forwards", err);
+		goto out;
+	}
+	err = 0;
+	for (size_t i = 0; i < nfw; i++)
+		dump_fields("forward", &fws[i], fws[i].present,
+			    nfg_forward_fields, nfg_forward_nfields);
 	for (unsigned int i = 1; i <= NFGATE_STAT_MAX; i++)
 		if (nfg_stat_name(i) && (st.present & (1U << i)))
 			printf("stat\t%s\t%" PRIu64 "\n", nfg_stat_name(i), st.counter[i]);
-	free(ups);
 out:
+	free(ups);
+	free(fws);
 	nfg_ipc_close(&ipc);
 	return err ? 1 : 0;
 }

@@ -101,40 +101,76 @@ void fmt_now(char *buf, size_t len, bool iso)
 	snprintf(buf, len, "%s.%03ld%s", date, (long)tv.tv_usec / 1000, tz);
 }
 
+void fmt_field(char *buf, size_t len, const void *obj, const struct nfg_field *f,
+	       bool raw)
+{
+	uint64_t v = nfg_field_uint(obj, f);
+	const char *name = NULL;
+
+	switch (f->type) {
+	case NFG_F_STRING:
+		snprintf(buf, len, "%s", nfg_field_str(obj, f));
+		return;
+	case NFG_F_IN4:
+		fmt_in4(buf, len, (uint32_t)v);
+		return;
+	case NFG_F_ADMIN:
+		name = nfg_admin_name(v);
+		break;
+	case NFG_F_OPER:
+		name = nfg_oper_name(v);
+		break;
+	case NFG_F_PROTO:
+		name = nfg_proto_name(v);
+		break;
+	case NFG_F_BOOL:
+		if (!raw)
+			name = v ? "yes" : "no";
+		break;
+	case NFG_F_MARK:
+		if (!raw) {
+			snprintf(buf, len, "0x%08" PRIx64, v);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%" PRIu64, v);	/* or an unknown enum value */
+}
+
+/* " key value" for every present field but the one printed as the name. */
 static void fields_kv(FILE *f, const void *obj, uint32_t present,
-		      const struct nfg_field *t, size_t n)
+		      const struct nfg_field *t, size_t n, uint16_t name_attr)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct nfg_field *fl = &t[i];
 		char buf[64];
-		const char *name;
-		uint64_t v;
 
-		if (fl->type == NFG_F_STRING || !(present & (1U << fl->attr)))
+		if (fl->attr == name_attr || !(present & (1U << fl->attr)))
 			continue;
-		v = nfg_field_uint(obj, fl);
-		switch (fl->type) {
-		case NFG_F_IN4:
-			fmt_in4(buf, sizeof(buf), (uint32_t)v);
-			break;
-		case NFG_F_ADMIN:
-		case NFG_F_OPER:
-			name = fl->type == NFG_F_ADMIN ? nfg_admin_name(v) : nfg_oper_name(v);
-			if (name)
-				snprintf(buf, sizeof(buf), "%s", name);
-			else
-				snprintf(buf, sizeof(buf), "%" PRIu64, v);
-			break;
-		default:
-			snprintf(buf, sizeof(buf), "%" PRIu64, v);
-		}
+		fmt_field(buf, sizeof(buf), obj, fl, false);
 		fprintf(f, " %s %s", fl->key, buf);
 	}
 }
 
 void fmt_uplink_kv(FILE *f, const struct nfg_uplink *up)
 {
-	fields_kv(f, up, up->present, nfg_uplink_fields, nfg_uplink_nfields);
+	fields_kv(f, up, up->present, nfg_uplink_fields, nfg_uplink_nfields,
+		  NFGATE_UPLINK_A_IFNAME);
+}
+
+void fmt_settings_kv(FILE *f, const struct nfg_settings *s)
+{
+	fields_kv(f, s, s->present, nfg_settings_fields, nfg_settings_nfields, 0);
+}
+
+void fmt_forward_kv(FILE *f, const struct nfg_forward *fw)
+{
+	fields_kv(f, fw, fw->present, nfg_forward_fields, nfg_forward_nfields, 0);
 }
 
 void fmt_lan_kv(FILE *f, const struct nfg_lan *lan)

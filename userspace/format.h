@@ -25,9 +25,17 @@ uint64_t now_boottime_ms(void);
  * : "2025-01-31 12:00:00.123" */
 void fmt_now(char *buf, size_t len, bool iso);
 
-/* Prints " key value" for every present attribute but the ifname. */
+/*
+ * The value of field f of obj: enums by name, addresses dotted; raw (for
+ * `nfgate dump`): booleans 0/1 and marks in decimal, else yes/no and hex.
+ */
+void fmt_field(char *buf, size_t len, const void *obj, const struct nfg_field *f,
+	       bool raw);
+/* Prints " key value" for every present attribute (uplinks: but the ifname). */
 void fmt_uplink_kv(FILE *f, const struct nfg_uplink *up);
 void fmt_lan_kv(FILE *f, const struct nfg_lan *lan);
+void fmt_settings_kv(FILE *f, const struct nfg_settings *s);
+void fmt_forward_kv(FILE *f, const struct nfg_forward *fw);
 
 /* A table with aligned columns; align: one 'l' or 'r' per column. */
 struct table {

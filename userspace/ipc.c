@@ -74,8 +74,7 @@ static const char *req_attr_name(struct nfg_ipc *ipc, uint32_t off)
 		uint32_t aoff = (const char *)a - ipc->req;
 
 		if (aoff == off)
-			return top == NFGATE_A_LAN ? "lan" :
-			       top == NFGATE_A_UPLINK ? "uplink" : NULL;
+			return nfg_top_name(top);
 		if (off < aoff || off >= aoff + a->nla_len)
 			continue;
 		mnl_attr_for_each_nested(b, a)
@@ -148,7 +147,7 @@ static void parse_extack(struct nfg_ipc *ipc, const struct nlmsghdr *nlh,
 	} else if (e.has_miss_type) {
 		uint16_t top = 0;
 
-		/* the nest is NFGATE_A_LAN or _UPLINK of our request */
+		/* the nest is NFGATE_A_LAN, _UPLINK, ... of our request */
 		if (ipc->family_id && ((const struct nlmsghdr *)ipc->req)->nlmsg_type == ipc->family_id &&
 		    e.has_miss_nest && e.miss_nest + sizeof(struct nlattr) <=
 		    ((const struct nlmsghdr *)ipc->req)->nlmsg_len)
@@ -461,8 +460,15 @@ int nfg_ipc_uplink_get(struct nfg_ipc *ipc, const char *ifname,
 	return 0;
 }
 
+/*
+ * A dump of one kind of object, one per message, restarted on
+ * NLM_F_DUMP_INTR. take() copies the object out of a decoded message
+ * (-EBADMSG if the message lacks it).
+ */
 struct dump_ctx {
-	struct nfg_uplink *list;
+	int (*take)(const struct nfg_msg *msg, void *dst);
+	size_t size;			/* of one element */
+	char *list;
 	size_t n, cap;
 	uint32_t gen;
 };
@@ -472,50 +478,82 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	struct dump_ctx *ctx = data;
 	struct nfg_msg msg;
 
-	if (nfg_msg_parse(nlh, &msg) || !msg.has_uplink)
+	if (nfg_msg_parse(nlh, &msg))
 		return -EBADMSG;
 	if (ctx->n == ctx->cap) {
 		size_t cap = ctx->cap ? 2 * ctx->cap : 8;
-		struct nfg_uplink *l = realloc(ctx->list, cap * sizeof(*l));
+		char *l = realloc(ctx->list, cap * ctx->size);
 
 		if (!l)
 			return -ENOMEM;
 		ctx->list = l;
 		ctx->cap = cap;
 	}
-	ctx->list[ctx->n++] = msg.uplink;
+	if (ctx->take(&msg, ctx->list + ctx->n * ctx->size))
+		return -EBADMSG;
+	ctx->n++;
 	if (msg.has_generation)
 		ctx->gen = msg.generation;
+	return 0;
+}
+
+static int dump(struct nfg_ipc *ipc, uint8_t cmd, struct dump_ctx *ctx,
+		void **list, size_t *n, uint32_t *gen)
+{
+	for (int tries = 0; tries <= NFG_DUMP_RETRIES; tries++) {
+		bool intr = false;
+		int err;
+
+		ctx->n = 0;
+		ctx->gen = 0;
+		err = nfg_ipc_request(ipc, nfg_req(ipc, cmd, NLM_F_DUMP),
+				      dump_cb, ctx, &intr);
+		if (err) {
+			free(ctx->list);
+			return err;
+		}
+		if (intr)
+			continue;	/* raced a change: the list may be wrong */
+		*list = ctx->list;
+		*n = ctx->n;
+		if (gen)
+			*gen = ctx->gen;
+		return 0;
+	}
+	free(ctx->list);
+	return -NFG_EDUMPINTR;
+}
+
+static int take_uplink(const struct nfg_msg *msg, void *dst)
+{
+	if (!msg->has_uplink)
+		return -EBADMSG;
+	memcpy(dst, &msg->uplink, sizeof(msg->uplink));
+	return 0;
+}
+
+static int take_forward(const struct nfg_msg *msg, void *dst)
+{
+	if (!msg->has_forward)
+		return -EBADMSG;
+	memcpy(dst, &msg->forward, sizeof(msg->forward));
 	return 0;
 }
 
 int nfg_ipc_uplink_dump(struct nfg_ipc *ipc, struct nfg_uplink **list,
 			size_t *n, uint32_t *gen)
 {
-	struct dump_ctx ctx = { 0 };
+	struct dump_ctx ctx = { .take = take_uplink, .size = sizeof(**list) };
 
-	for (int tries = 0; tries <= NFG_DUMP_RETRIES; tries++) {
-		bool intr = false;
-		int err;
+	return dump(ipc, NFGATE_CMD_UPLINK_GET, &ctx, (void **)list, n, gen);
+}
 
-		ctx.n = 0;
-		ctx.gen = 0;
-		err = nfg_ipc_request(ipc, nfg_req(ipc, NFGATE_CMD_UPLINK_GET, NLM_F_DUMP),
-			      dump_cb, &ctx, &intr);
-		if (err) {
-			free(ctx.list);
-			return err;
-		}
-		if (intr)
-			continue;	/* raced a change: the list may be wrong */
-		*list = ctx.list;
-		*n = ctx.n;
-		if (gen)
-			*gen = ctx.gen;
-		return 0;
-	}
-	free(ctx.list);
-	return -NFG_EDUMPINTR;
+int nfg_ipc_forward_dump(struct nfg_ipc *ipc, struct nfg_forward **list,
+			 size_t *n, uint32_t *gen)
+{
+	struct dump_ctx ctx = { .take = take_forward, .size = sizeof(**list) };
+
+	return dump(ipc, NFGATE_CMD_FORWARD_GET, &ctx, (void **)list, n, gen);
 }
 
 int nfg_ipc_uplink_set(struct nfg_ipc *ipc, const struct nfg_uplink *up)
@@ -552,6 +590,51 @@ int nfg_ipc_stats_get(struct nfg_ipc *ipc, struct nfg_stats *st, uint32_t *gen)
 	if (gen)
 		*gen = ctx.msg.generation;
 	return 0;
+}
+
+int nfg_ipc_settings_get(struct nfg_ipc *ipc, struct nfg_settings *s,
+			 uint32_t *gen)
+{
+	struct get_ctx ctx = { 0 };
+	int err;
+
+	err = nfg_ipc_request(ipc, nfg_req(ipc, NFGATE_CMD_SETTINGS_GET, NLM_F_ACK),
+			      get_cb, &ctx, NULL);
+	if (err)
+		return err;
+	if (!ctx.got || !ctx.msg.has_settings)
+		return -EBADMSG;
+	*s = ctx.msg.settings;
+	if (gen)
+		*gen = ctx.msg.generation;
+	return 0;
+}
+
+int nfg_ipc_settings_set(struct nfg_ipc *ipc, const struct nfg_settings *s)
+{
+	struct nlmsghdr *nlh = nfg_req(ipc, NFGATE_CMD_SETTINGS_SET, NLM_F_ACK);
+
+	nfg_settings_put(nlh, s);
+	return nfg_ipc_request(ipc, nlh, NULL, NULL, NULL);
+}
+
+int nfg_ipc_forward_set(struct nfg_ipc *ipc, const struct nfg_forward *fw)
+{
+	struct nlmsghdr *nlh = nfg_req(ipc, NFGATE_CMD_FORWARD_SET, NLM_F_ACK);
+
+	nfg_forward_put(nlh, fw);
+	return nfg_ipc_request(ipc, nlh, NULL, NULL, NULL);
+}
+
+int nfg_ipc_forward_del(struct nfg_ipc *ipc, uint8_t proto, uint16_t port)
+{
+	struct nlmsghdr *nlh = nfg_req(ipc, NFGATE_CMD_FORWARD_DEL, NLM_F_ACK);
+	struct nfg_forward key = { .proto = proto, .port = port };
+
+	NFG_MARK(&key, NFGATE_FORWARD_A_PROTO);
+	NFG_MARK(&key, NFGATE_FORWARD_A_PORT);
+	nfg_forward_put(nlh, &key);
+	return nfg_ipc_request(ipc, nlh, NULL, NULL, NULL);
 }
 
 /* --- events -------------------------------------------------------------- */
@@ -610,7 +693,7 @@ const char *nfg_strerror(int err)
 		return "kernel module not loaded (generic netlink family '"
 		       NFGATE_GENL_NAME "' not found)";
 	case NFG_EDUMPINTR:
-		return "the uplink list kept changing while being read";
+		return "the list kept changing while being read";
 	case EPERM:
 		return "permission denied (need CAP_NET_ADMIN)";
 	}

@@ -61,6 +61,16 @@ int nfg_ipc_uplink_dump(struct nfg_ipc *ipc, struct nfg_uplink **list,
 int nfg_ipc_uplink_set(struct nfg_ipc *ipc, const struct nfg_uplink *up);
 int nfg_ipc_uplink_del(struct nfg_ipc *ipc, const char *ifname);
 int nfg_ipc_stats_get(struct nfg_ipc *ipc, struct nfg_stats *st, uint32_t *gen);
+int nfg_ipc_settings_get(struct nfg_ipc *ipc, struct nfg_settings *s,
+			 uint32_t *gen);
+/* Sends only the settings marked present. */
+int nfg_ipc_settings_set(struct nfg_ipc *ipc, const struct nfg_settings *s);
+/* Every port forward, restarting on NLM_F_DUMP_INTR. *list: free(). */
+int nfg_ipc_forward_dump(struct nfg_ipc *ipc, struct nfg_forward **list,
+			 size_t *n, uint32_t *gen);
+/* Creates or replaces the forward keyed by proto and port. */
+int nfg_ipc_forward_set(struct nfg_ipc *ipc, const struct nfg_forward *fw);
+int nfg_ipc_forward_del(struct nfg_ipc *ipc, uint8_t proto, uint16_t port);
 
 /*
  * The layer below the commands. nfg_ipc_msg() starts a request in ipc->req

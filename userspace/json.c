@@ -6,11 +6,15 @@
  * nfgate -j show
  *   { "generation": 42,
  *     "lan": LAN or null,
+ *     "settings": SETTINGS or null (null: a module without settings),
  *     "uplinks": [ UPLINK, ... ],
+ *     "forwards": [ FORWARD, ... ],
  *     "stats": STATS }
  * nfgate -j show lan              LAN or null
+ * nfgate -j show settings         SETTINGS
  * nfgate -j show uplinks          [ UPLINK, ... ]
  * nfgate -j show uplinks IFNAME   UPLINK
+ * nfgate -j show forwards         [ FORWARD, ... ]
  * nfgate -j show stats            STATS
  *
  * LAN    { "ifname": "br0", "ifindex": 3, "subnet": "192.168.0.0/22",
@@ -29,10 +33,13 @@
  * nfgate -j monitor: one object per line,
  *   { "time": "2025-01-31T12:00:00.123+01:00",
  *     "event": "lan_set"|"lan_del"|"uplink_new"|"uplink_change"|
- *              "uplink_state"|"uplink_del",
- *     "generation": 43, "lan": LAN | "uplink": UPLINK }
- * where the object holds only the attributes the event carried (for a
- * deletion: the key only) and has no "changed_ago_ms".
+ *              "uplink_state"|"uplink_del"|"uplink_flush"|"settings"|
+ *              "forward_new"|"forward_del",
+ *     "generation": 43,
+ *     "lan": LAN | "uplink": UPLINK | "settings": SETTINGS | "forward": FORWARD,
+ *     "flushed": 3, "resets": 2 (uplink_flush only) }
+ * where the objects hold only the attributes the event carried (no "flows"
+ * in uplink events) and have no "changed_ago_ms".
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -192,6 +199,12 @@ static void json_fields(struct json *j, const void *obj, uint32_t present,
 		case NFG_F_OPER:
 			json_enum(j, f->key, nfg_oper_name(v), v);
 			break;
+		case NFG_F_PROTO:
+			json_enum(j, f->key, nfg_proto_name(v), v);
+			break;
+		case NFG_F_BOOL:
+			json_bool(j, f->key, v != 0);
+			break;
 		default:
 			json_uint(j, f->key, v);
 		}
@@ -265,6 +278,26 @@ void nfg_json_stats(struct json *j, const char *key, const struct nfg_stats *st,
 	json_object_end(j);
 }
 
+void nfg_json_settings(struct json *j, const char *key,
+		       const struct nfg_settings *s, bool all)
+{
+	if (!s) {
+		json_null(j, key);
+		return;
+	}
+	json_object_begin(j, key);
+	json_fields(j, s, s->present, nfg_settings_fields, nfg_settings_nfields, all);
+	json_object_end(j);
+}
+
+void nfg_json_forward(struct json *j, const char *key,
+		      const struct nfg_forward *fw, bool all)
+{
+	json_object_begin(j, key);
+	json_fields(j, fw, fw->present, nfg_forward_fields, nfg_forward_nfields, all);
+	json_object_end(j);
+}
+
 void nfg_json_event(struct json *j, const struct nfg_msg *msg, const char *time)
 {
 	json_object_begin(j, NULL);
@@ -277,5 +310,13 @@ void nfg_json_event(struct json *j, const struct nfg_msg *msg, const char *time)
 		nfg_json_lan(j, "lan", &msg->lan, false);
 	if (msg->has_uplink)
 		nfg_json_uplink(j, "uplink", &msg->uplink, false, 0);
+	if (msg->has_flushed)
+		json_uint(j, "flushed", msg->flushed);
+	if (msg->has_resets)
+		json_uint(j, "resets", msg->resets);
+	if (msg->has_settings)
+		nfg_json_settings(j, "settings", &msg->settings, false);
+	if (msg->has_forward)
+		nfg_json_forward(j, "forward", &msg->forward, false);
 	json_object_end(j);
 }

@@ -42,6 +42,11 @@ void nfg_json_uplink(struct json *j, const char *key,
 		     const struct nfg_uplink *up, bool all, uint64_t now_ms);
 void nfg_json_stats(struct json *j, const char *key, const struct nfg_stats *st,
 		    bool all);
+/* settings: NULL gives null. */
+void nfg_json_settings(struct json *j, const char *key,
+		       const struct nfg_settings *s, bool all);
+void nfg_json_forward(struct json *j, const char *key,
+		      const struct nfg_forward *fw, bool all);
 /* One event as one object; time: ISO 8601 timestamp. */
 void nfg_json_event(struct json *j, const struct nfg_msg *msg, const char *time);
 

@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
@@ -39,10 +41,34 @@ const struct nfg_field nfg_uplink_fields[] = {
 	F(struct nfg_uplink, "tx_bytes", NFGATE_UPLINK_A_TX_BYTES, NFG_F_U64, tx_bytes, false),
 	F(struct nfg_uplink, "rx_packets", NFGATE_UPLINK_A_RX_PACKETS, NFG_F_U64, rx_packets, false),
 	F(struct nfg_uplink, "rx_bytes", NFGATE_UPLINK_A_RX_BYTES, NFG_F_U64, rx_bytes, false),
+	/* added later: at the end, so the columns of `nfgate dump` stay put */
+	F(struct nfg_uplink, "id", NFGATE_UPLINK_A_ID, NFG_F_U8, id, false),
+	F(struct nfg_uplink, "usable", NFGATE_UPLINK_A_USABLE, NFG_F_BOOL, usable, false),
 };
 const size_t nfg_uplink_nfields = sizeof(nfg_uplink_fields) / sizeof(nfg_uplink_fields[0]);
 
+/* The keys are also the keys of the [settings] section of the config file. */
+const struct nfg_field nfg_settings_fields[] = {
+	F(struct nfg_settings, "mark_mask", NFGATE_SETTINGS_A_MARK_MASK, NFG_F_MARK, mark_mask, true),
+	F(struct nfg_settings, "skip_mark", NFGATE_SETTINGS_A_SKIP_MARK, NFG_F_MARK, skip_mark, true),
+	F(struct nfg_settings, "failover_rst", NFGATE_SETTINGS_A_FAILOVER_RST, NFG_F_BOOL, failover_rst, true),
+	F(struct nfg_settings, "holddown_ms", NFGATE_SETTINGS_A_HOLDDOWN_MS, NFG_F_U32, holddown_ms, true),
+	F(struct nfg_settings, "sticky_ms", NFGATE_SETTINGS_A_STICKY_MS, NFG_F_U32, sticky_ms, true),
+};
+const size_t nfg_settings_nfields = sizeof(nfg_settings_fields) / sizeof(nfg_settings_fields[0]);
+
+const struct nfg_field nfg_forward_fields[] = {
+	F(struct nfg_forward, "proto", NFGATE_FORWARD_A_PROTO, NFG_F_PROTO, proto, true),
+	F(struct nfg_forward, "port", NFGATE_FORWARD_A_PORT, NFG_F_BE16, port, true),
+	F(struct nfg_forward, "to_addr", NFGATE_FORWARD_A_TO_ADDR, NFG_F_IN4, to_addr, true),
+	F(struct nfg_forward, "to_port", NFGATE_FORWARD_A_TO_PORT, NFG_F_BE16, to_port, true),
+	F(struct nfg_forward, "uplink", NFGATE_FORWARD_A_UPLINK, NFG_F_STRING, uplink, true),
+	F(struct nfg_forward, "hits", NFGATE_FORWARD_A_HITS, NFG_F_U64, hits, false),
+};
+const size_t nfg_forward_nfields = sizeof(nfg_forward_fields) / sizeof(nfg_forward_fields[0]);
+
 _Static_assert(NFGATE_LAN_A_MAX < 32 && NFGATE_UPLINK_A_MAX < 32 &&
+	       NFGATE_SETTINGS_A_MAX < 32 && NFGATE_FORWARD_A_MAX < 32 &&
 	       NFGATE_STAT_MAX < 32, "present bitmaps are 32 bits");
 
 static const struct nfg_field *find_field(const struct nfg_field *t, size_t n,
@@ -64,6 +90,16 @@ const struct nfg_field *nfg_lan_field(uint16_t attr)
 	return find_field(nfg_lan_fields, nfg_lan_nfields, attr);
 }
 
+const struct nfg_field *nfg_settings_field(uint16_t attr)
+{
+	return find_field(nfg_settings_fields, nfg_settings_nfields, attr);
+}
+
+const struct nfg_field *nfg_forward_field(uint16_t attr)
+{
+	return find_field(nfg_forward_fields, nfg_forward_nfields, attr);
+}
+
 uint64_t nfg_field_uint(const void *obj, const struct nfg_field *f)
 {
 	const char *p = (const char *)obj + f->offset;
@@ -72,9 +108,14 @@ uint64_t nfg_field_uint(const void *obj, const struct nfg_field *f)
 	case NFG_F_U8:
 	case NFG_F_ADMIN:
 	case NFG_F_OPER:
+	case NFG_F_BOOL:
+	case NFG_F_PROTO:
 		return *(const uint8_t *)p;
+	case NFG_F_BE16:
+		return *(const uint16_t *)p;
 	case NFG_F_U32:
 	case NFG_F_IN4:
+	case NFG_F_MARK:
 		return *(const uint32_t *)p;
 	case NFG_F_U64:
 		return *(const uint64_t *)p;
@@ -82,6 +123,34 @@ uint64_t nfg_field_uint(const void *obj, const struct nfg_field *f)
 		break;
 	}
 	return 0;
+}
+
+void nfg_field_set_uint(void *obj, const struct nfg_field *f, uint64_t v)
+{
+	char *p = (char *)obj + f->offset;
+
+	switch (f->type) {
+	case NFG_F_U8:
+	case NFG_F_ADMIN:
+	case NFG_F_OPER:
+	case NFG_F_BOOL:
+	case NFG_F_PROTO:
+		*(uint8_t *)p = (uint8_t)v;
+		break;
+	case NFG_F_BE16:
+		*(uint16_t *)p = (uint16_t)v;
+		break;
+	case NFG_F_U32:
+	case NFG_F_IN4:
+	case NFG_F_MARK:
+		*(uint32_t *)p = (uint32_t)v;
+		break;
+	case NFG_F_U64:
+		*(uint64_t *)p = v;
+		break;
+	case NFG_F_STRING:
+		break;
+	}
 }
 
 const char *nfg_field_str(const void *obj, const struct nfg_field *f)
@@ -107,10 +176,16 @@ static void put_fields(struct nlmsghdr *nlh, const void *obj, uint32_t present,
 		case NFG_F_U8:
 		case NFG_F_ADMIN:
 		case NFG_F_OPER:
+		case NFG_F_BOOL:
+		case NFG_F_PROTO:
 			mnl_attr_put_u8(nlh, f->attr, *(const uint8_t *)p);
+			break;
+		case NFG_F_BE16:
+			mnl_attr_put_u16(nlh, f->attr, htons(*(const uint16_t *)p));
 			break;
 		case NFG_F_U32:
 		case NFG_F_IN4:
+		case NFG_F_MARK:
 			mnl_attr_put_u32(nlh, f->attr, *(const uint32_t *)p);
 			break;
 		case NFG_F_U64:
@@ -133,6 +208,22 @@ void nfg_uplink_put(struct nlmsghdr *nlh, const struct nfg_uplink *up)
 	struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_UPLINK);
 
 	put_fields(nlh, up, up->present, nfg_uplink_fields, nfg_uplink_nfields);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+void nfg_settings_put(struct nlmsghdr *nlh, const struct nfg_settings *s)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_SETTINGS);
+
+	put_fields(nlh, s, s->present, nfg_settings_fields, nfg_settings_nfields);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+void nfg_forward_put(struct nlmsghdr *nlh, const struct nfg_forward *fw)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_FORWARD);
+
+	put_fields(nlh, fw, fw->present, nfg_forward_fields, nfg_forward_nfields);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -162,12 +253,20 @@ static int parse_fields(const struct nlattr *nest, void *obj, uint32_t *present,
 		case NFG_F_U8:
 		case NFG_F_ADMIN:
 		case NFG_F_OPER:
+		case NFG_F_BOOL:
+		case NFG_F_PROTO:
 			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
 				return -EINVAL;
 			*(uint8_t *)p = mnl_attr_get_u8(a);
 			break;
+		case NFG_F_BE16:
+			if (mnl_attr_validate(a, MNL_TYPE_U16) < 0)
+				return -EINVAL;
+			*(uint16_t *)p = ntohs(mnl_attr_get_u16(a));
+			break;
 		case NFG_F_U32:
 		case NFG_F_IN4:
+		case NFG_F_MARK:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 				return -EINVAL;
 			*(uint32_t *)p = mnl_attr_get_u32(a);
@@ -201,6 +300,25 @@ static int parse_stats(const struct nlattr *nest, struct nfg_stats *st)
 	return 0;
 }
 
+/* A nested object: 0 or -EINVAL. */
+static int parse_nest(const struct nlattr *a, void *obj, uint32_t *present,
+		      const struct nfg_field *t, size_t n, bool *has)
+{
+	if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+		return -EINVAL;
+	*has = true;
+	return parse_fields(a, obj, present, t, n);
+}
+
+static int parse_u32(const struct nlattr *a, uint32_t *v, bool *has)
+{
+	if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		return -EINVAL;
+	*v = mnl_attr_get_u32(a);
+	*has = true;
+	return 0;
+}
+
 int nfg_msg_parse(const struct nlmsghdr *nlh, struct nfg_msg *msg)
 {
 	const struct genlmsghdr *genl;
@@ -216,18 +334,22 @@ int nfg_msg_parse(const struct nlmsghdr *nlh, struct nfg_msg *msg)
 	mnl_attr_for_each(a, nlh, sizeof(*genl)) {
 		switch (mnl_attr_get_type(a)) {
 		case NFGATE_A_LAN:
-			if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
-				return -EINVAL;
-			err = parse_fields(a, &msg->lan, &msg->lan.present,
-					   nfg_lan_fields, nfg_lan_nfields);
-			msg->has_lan = true;
+			err = parse_nest(a, &msg->lan, &msg->lan.present,
+					 nfg_lan_fields, nfg_lan_nfields, &msg->has_lan);
 			break;
 		case NFGATE_A_UPLINK:
-			if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
-				return -EINVAL;
-			err = parse_fields(a, &msg->uplink, &msg->uplink.present,
-					   nfg_uplink_fields, nfg_uplink_nfields);
-			msg->has_uplink = true;
+			err = parse_nest(a, &msg->uplink, &msg->uplink.present,
+					 nfg_uplink_fields, nfg_uplink_nfields, &msg->has_uplink);
+			break;
+		case NFGATE_A_SETTINGS:
+			err = parse_nest(a, &msg->settings, &msg->settings.present,
+					 nfg_settings_fields, nfg_settings_nfields,
+					 &msg->has_settings);
+			break;
+		case NFGATE_A_FORWARD:
+			err = parse_nest(a, &msg->forward, &msg->forward.present,
+					 nfg_forward_fields, nfg_forward_nfields,
+					 &msg->has_forward);
 			break;
 		case NFGATE_A_STATS:
 			if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
@@ -236,16 +358,16 @@ int nfg_msg_parse(const struct nlmsghdr *nlh, struct nfg_msg *msg)
 			msg->has_stats = true;
 			break;
 		case NFGATE_A_EVENT:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
-				return -EINVAL;
-			msg->event = mnl_attr_get_u32(a);
-			msg->has_event = true;
+			err = parse_u32(a, &msg->event, &msg->has_event);
 			break;
 		case NFGATE_A_GENERATION:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
-				return -EINVAL;
-			msg->generation = mnl_attr_get_u32(a);
-			msg->has_generation = true;
+			err = parse_u32(a, &msg->generation, &msg->has_generation);
+			break;
+		case NFGATE_A_FLUSHED:
+			err = parse_u32(a, &msg->flushed, &msg->has_flushed);
+			break;
+		case NFGATE_A_RESETS:
+			err = parse_u32(a, &msg->resets, &msg->has_resets);
 			break;
 		default:
 			break;
@@ -261,6 +383,17 @@ static const char *const stat_names[NFGATE_STAT_MAX + 1] = {
 	[NFGATE_STAT_LOCAL_OUT] = "local_out",
 	[NFGATE_STAT_FORWARD] = "forward",
 	[NFGATE_STAT_POST_ROUTING] = "post_routing",
+	[NFGATE_STAT_FLOW_PINNED] = "flow_pinned",
+	[NFGATE_STAT_FLOW_INBOUND] = "flow_inbound",
+	[NFGATE_STAT_NO_UPLINK] = "no_uplink",
+	[NFGATE_STAT_REROUTED] = "rerouted",
+	[NFGATE_STAT_REROUTE_FAILED] = "reroute_failed",
+	[NFGATE_STAT_MASQUERADED] = "masqueraded",
+	[NFGATE_STAT_PORT_FORWARDED] = "port_forwarded",
+	[NFGATE_STAT_HAIRPIN] = "hairpin",
+	[NFGATE_STAT_SPOOF_DROPPED] = "spoof_dropped",
+	[NFGATE_STAT_FLUSHED] = "flushed",
+	[NFGATE_STAT_RESETS_SENT] = "resets_sent",
 };
 
 static const char *const admin_names[] = {
@@ -281,6 +414,15 @@ static const char *const event_names[NFGATE_EVENT_MAX + 1] = {
 	[NFGATE_EVENT_UPLINK_CHANGE] = "uplink_change",
 	[NFGATE_EVENT_UPLINK_STATE] = "uplink_state",
 	[NFGATE_EVENT_UPLINK_DEL] = "uplink_del",
+	[NFGATE_EVENT_UPLINK_FLUSH] = "uplink_flush",
+	[NFGATE_EVENT_SETTINGS] = "settings",
+	[NFGATE_EVENT_FORWARD_NEW] = "forward_new",
+	[NFGATE_EVENT_FORWARD_DEL] = "forward_del",
+};
+
+static const char *const proto_names[] = {
+	[IPPROTO_TCP] = "tcp",
+	[IPPROTO_UDP] = "udp",
 };
 
 #define NAME(tbl, i) ((i) < sizeof(tbl) / sizeof(tbl[0]) ? tbl[i] : NULL)
@@ -289,14 +431,30 @@ const char *nfg_stat_name(unsigned int stat) { return NAME(stat_names, stat); }
 const char *nfg_admin_name(unsigned int v) { return NAME(admin_names, v); }
 const char *nfg_oper_name(unsigned int v) { return NAME(oper_names, v); }
 const char *nfg_event_name(unsigned int v) { return NAME(event_names, v); }
+const char *nfg_proto_name(unsigned int v) { return NAME(proto_names, v); }
 
 const char *nfg_attr_name(uint16_t top, uint16_t attr)
 {
 	const struct nfg_field *f = NULL;
 
-	if (top == NFGATE_A_LAN)
-		f = nfg_lan_field(attr);
-	else if (top == NFGATE_A_UPLINK)
-		f = nfg_uplink_field(attr);
+	switch (top) {
+	case NFGATE_A_LAN: f = nfg_lan_field(attr); break;
+	case NFGATE_A_UPLINK: f = nfg_uplink_field(attr); break;
+	case NFGATE_A_SETTINGS: f = nfg_settings_field(attr); break;
+	case NFGATE_A_FORWARD: f = nfg_forward_field(attr); break;
+	}
 	return f ? f->key : NULL;
+}
+
+const char *nfg_top_name(uint16_t top)
+{
+	static const char *const names[] = {
+		[NFGATE_A_LAN] = "lan",
+		[NFGATE_A_UPLINK] = "uplink",
+		[NFGATE_A_STATS] = "stats",
+		[NFGATE_A_SETTINGS] = "settings",
+		[NFGATE_A_FORWARD] = "forward",
+	};
+
+	return NAME(names, top);
 }

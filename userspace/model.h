@@ -39,6 +39,29 @@ struct nfg_uplink {
 	uint32_t flows;
 	uint64_t changed_ms;		/* CLOCK_BOOTTIME */
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
+	uint8_t id;			/* in the conntrack mark, 1..UPLINKS_MAX */
+	uint8_t usable;			/* 0/1 */
+};
+
+/* present: bit (1 << NFGATE_SETTINGS_A_*) set for each known attribute. */
+struct nfg_settings {
+	uint32_t present;
+	uint32_t mark_mask;
+	uint32_t skip_mark;
+	uint8_t failover_rst;		/* 0/1 */
+	uint32_t holddown_ms;
+	uint32_t sticky_ms;
+};
+
+/* present: bit (1 << NFGATE_FORWARD_A_*) set for each known attribute. */
+struct nfg_forward {
+	uint32_t present;
+	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t port;			/* host byte order (be16 on the wire) */
+	uint32_t to_addr;		/* network byte order */
+	uint16_t to_port;		/* host byte order (be16 on the wire) */
+	char uplink[IFNAMSIZ];		/* "" with the attribute absent: every uplink */
+	uint64_t hits;
 };
 
 /* present: bit (1 << NFGATE_STAT_*) set for each counter received. */
@@ -54,11 +77,15 @@ struct nfg_stats {
 struct nfg_msg {
 	uint8_t cmd;
 	bool has_lan, has_uplink, has_stats, has_event, has_generation;
+	bool has_settings, has_forward, has_flushed, has_resets;
 	struct nfg_lan lan;
 	struct nfg_uplink uplink;
 	struct nfg_stats stats;
+	struct nfg_settings settings;
+	struct nfg_forward forward;
 	uint32_t event;			/* enum nfgate_event */
 	uint32_t generation;
+	uint32_t flushed, resets;	/* NFGATE_EVENT_UPLINK_FLUSH */
 };
 
 /*
@@ -75,6 +102,10 @@ enum nfg_ftype {
 	NFG_F_IN4,	/* NLA_BE32, uint32_t network order */
 	NFG_F_ADMIN,	/* NLA_U8, enum nfgate_admin_state */
 	NFG_F_OPER,	/* NLA_U8, enum nfgate_oper_state */
+	NFG_F_BOOL,	/* NLA_U8 0/1, uint8_t; JSON true/false */
+	NFG_F_PROTO,	/* NLA_U8, IPPROTO_TCP/UDP as "tcp"/"udp" */
+	NFG_F_BE16,	/* NLA_BE16, uint16_t in host order */
+	NFG_F_MARK,	/* NLA_U32, a mark: hex in text, a number in JSON */
 };
 
 struct nfg_field {
@@ -89,18 +120,29 @@ extern const struct nfg_field nfg_lan_fields[];
 extern const size_t nfg_lan_nfields;
 extern const struct nfg_field nfg_uplink_fields[];
 extern const size_t nfg_uplink_nfields;
+extern const struct nfg_field nfg_settings_fields[];
+extern const size_t nfg_settings_nfields;
+extern const struct nfg_field nfg_forward_fields[];
+extern const size_t nfg_forward_nfields;
 
 const struct nfg_field *nfg_uplink_field(uint16_t attr);
 const struct nfg_field *nfg_lan_field(uint16_t attr);
+const struct nfg_field *nfg_settings_field(uint16_t attr);
+const struct nfg_field *nfg_forward_field(uint16_t attr);
 
 /* Numeric value of a field of obj (0 for strings). */
 uint64_t nfg_field_uint(const void *obj, const struct nfg_field *f);
+/* Stores v into a numeric field of obj (truncated to its width). */
+void nfg_field_set_uint(void *obj, const struct nfg_field *f, uint64_t v);
 /* String value of a NFG_F_STRING field. */
 const char *nfg_field_str(const void *obj, const struct nfg_field *f);
 
 /* Adds NFGATE_A_LAN / NFGATE_A_UPLINK with the present writable fields. */
 void nfg_lan_put(struct nlmsghdr *nlh, const struct nfg_lan *lan);
 void nfg_uplink_put(struct nlmsghdr *nlh, const struct nfg_uplink *up);
+/* Adds NFGATE_A_SETTINGS / NFGATE_A_FORWARD likewise. */
+void nfg_settings_put(struct nlmsghdr *nlh, const struct nfg_settings *s);
+void nfg_forward_put(struct nlmsghdr *nlh, const struct nfg_forward *fw);
 
 /*
  * Decodes a message of the family (nlmsghdr + genlmsghdr + attributes).
@@ -114,8 +156,11 @@ const char *nfg_stat_name(unsigned int stat);
 const char *nfg_admin_name(unsigned int admin);
 const char *nfg_oper_name(unsigned int oper);
 const char *nfg_event_name(unsigned int event);
+const char *nfg_proto_name(unsigned int proto);	/* "tcp", "udp" */
 
 /* Name of attribute attr inside nest top (NFGATE_A_*), for error messages. */
 const char *nfg_attr_name(uint16_t top, uint16_t attr);
+/* Name of a top-level nest: "lan", "uplink", "settings", "forward". */
+const char *nfg_top_name(uint16_t top);
 
 #endif

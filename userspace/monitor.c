@@ -27,8 +27,13 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* "2025-01-31 12:00:00.123 uplink_state ppp0 oper up ... generation 7" */
-static void print_event(const struct nfg_msg *msg, void *data)
+/*
+ * "2025-01-31 12:00:00.123 uplink_state ppp0 oper up ... generation 7"
+ * "... uplink_flush ppp0 ... flushed 3 resets 2 generation 8"
+ * "... settings mark_mask 0x00ff0000 ... sticky_ms 0 generation 9"
+ * "... forward_new proto tcp port 8080 to_addr 192.168.0.11 ... generation 10"
+ */
+void monitor_print_event(const struct nfg_msg *msg, void *data)
 {
 	const char *name = nfg_event_name(msg->event);
 	char now[64];
@@ -56,6 +61,14 @@ static void print_event(const struct nfg_msg *msg, void *data)
 		printf(" %s", msg->uplink.ifname);
 		fmt_uplink_kv(stdout, &msg->uplink);
 	}
+	if (msg->has_flushed)
+		printf(" flushed %u", msg->flushed);
+	if (msg->has_resets)
+		printf(" resets %u", msg->resets);
+	if (msg->has_settings)
+		fmt_settings_kv(stdout, &msg->settings);
+	if (msg->has_forward)
+		fmt_forward_kv(stdout, &msg->forward);
 	if (msg->has_generation)
 		printf(" generation %u", msg->generation);
 	printf("\n");
@@ -98,7 +111,7 @@ int monitor_main(int argc, char *argv[])
 			err = cli_error(NULL, "monitor", -errno);
 			break;
 		}
-		err = nfg_ipc_read_events(&ipc, print_event, NULL);
+		err = nfg_ipc_read_events(&ipc, monitor_print_event, NULL);
 		if (err == -ENOBUFS) {
 			fprintf(stderr, "%s: monitor: events were lost (receive buffer overrun)\n",
 				PROG_NAME);

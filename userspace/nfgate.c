@@ -23,9 +23,9 @@ static const struct {
 	void (*usage)(FILE *f);
 	const char *description;
 } subcommands[] = {
-	{ "show", show_main, show_usage, "Shows the LAN, the uplinks and the counters" },
-	{ "set", set_main, set_usage, "Creates or changes the LAN or an uplink" },
-	{ "del", del_main, del_usage, "Deletes the LAN or an uplink" },
+	{ "show", show_main, show_usage, "Shows the LAN, settings, uplinks, forwards and counters" },
+	{ "set", set_main, set_usage, "Creates or changes the LAN, an uplink, the settings or a forward" },
+	{ "del", del_main, del_usage, "Deletes the LAN, an uplink or a forward" },
 	{ "monitor", monitor_main, monitor_usage, "Prints changes as they happen, until interrupted" },
 	{ "dump", dump_main, dump_usage, "Prints everything tab-separated, for scripts" },
 	{ "help", help_main, help_usage, "Shows this help, or the help of a subcommand" },

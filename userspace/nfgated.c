@@ -77,9 +77,9 @@ static int apply(const struct nfg_config *cfg)
 	nfg_ipc_close(&ipc);
 	log_errors(&errs);
 	nfg_errors_free(&errs);
-	log_info("configuration %s: LAN %s, %zu uplink(s), %zu change(s)",
+	log_info("configuration %s: LAN %s, %zu uplink(s), %zu forward(s), %zu change(s)",
 		 err ? "partly applied" : "applied", cfg->lan.ifname,
-		 cfg->n_uplinks, changes);
+		 cfg->n_uplinks, cfg->n_forwards, changes);
 	return err;
 }
 
@@ -169,8 +169,8 @@ int main(int argc, char *argv[])
 		nfg_errors_free(&errs);
 		if (ret)
 			return 1;
-		printf("%s: OK (LAN %s, %zu uplink(s))\n", a.conf_path,
-		       a.cfg.lan.ifname, a.cfg.n_uplinks);
+		printf("%s: OK (LAN %s, %zu uplink(s), %zu forward(s))\n", a.conf_path,
+		       a.cfg.lan.ifname, a.cfg.n_uplinks, a.cfg.n_forwards);
 		nfg_config_free(&a.cfg);
 		return 0;
 	}

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nfgate show [lan | uplinks [IFNAME] | stats] */
+/* nfgate show [lan | settings | uplinks [IFNAME] | forwards | stats] */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "format.h"
 #include "ipc.h"
 #include "json.h"
@@ -15,39 +16,76 @@
 void show_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s [-j] show [lan | uplinks [IFNAME] | stats]\n"
+		"Usage: %s [-j] show [lan | settings | uplinks [IFNAME] | forwards | stats]\n"
 		"\n"
-		"Without an argument, shows the LAN, a table of the uplinks and the\n"
-		"counters. 'uplinks IFNAME' shows one uplink in detail. With -j, prints\n"
-		"JSON (shape: userspace/README.md).\n", PROG_NAME);
+		"Without an argument, shows the LAN, the settings, a table of the uplinks,\n"
+		"a table of the port forwards and the counters. 'uplinks IFNAME' shows\n"
+		"one uplink in detail. With -j, prints JSON (shape: userspace/README.md).\n",
+		PROG_NAME);
 }
 
 struct snapshot {
 	bool has_lan;
 	struct nfg_lan lan;
+	bool has_settings;		/* false: a module without settings */
+	struct nfg_settings settings;
 	struct nfg_uplink *ups;
 	size_t n;
+	struct nfg_forward *fws;
+	size_t nfw;
 	struct nfg_stats st;
 	uint32_t gen;
 };
 
-/* LAN, uplinks and counters of one generation (retried if they raced). */
+static void snapshot_free(struct snapshot *s)
+{
+	free(s->ups);
+	free(s->fws);
+	memset(s, 0, sizeof(*s));
+}
+
+/* -EOPNOTSUPP: a module older than settings and forwards; shown as absent. */
+static int fetch_settings(struct nfg_ipc *ipc, struct nfg_settings *st,
+			  bool *has, uint32_t *gen)
+{
+	int err = nfg_ipc_settings_get(ipc, st, gen);
+
+	*has = !err;
+	return err == -EOPNOTSUPP ? 0 : err;
+}
+
+static int fetch_forwards(struct nfg_ipc *ipc, struct nfg_forward **fws,
+			  size_t *n, uint32_t *gen)
+{
+	int err = nfg_ipc_forward_dump(ipc, fws, n, gen);
+
+	return err == -EOPNOTSUPP ? 0 : err;
+}
+
+/* Everything of one generation (retried if they raced). */
 static int fetch(struct nfg_ipc *ipc, struct snapshot *s, const char **what)
 {
 	int err = 0;
 
 	for (int tries = 0; tries < SNAPSHOT_TRIES; tries++) {
-		uint32_t glan = 0, gup = 0, gst = 0;
+		uint32_t glan = 0, gset = 0, gup = 0, gfw = 0, gst = 0;
 
-		free(s->ups);
-		memset(s, 0, sizeof(*s));
+		snapshot_free(s);
 		*what = "get lan";
 		err = nfg_ipc_lan_get(ipc, &s->lan, &glan);
 		if (err && err != -ENOENT)
 			return err;
 		s->has_lan = !err;
+		*what = "get settings";
+		err = fetch_settings(ipc, &s->settings, &s->has_settings, &gset);
+		if (err)
+			return err;
 		*what = "get uplinks";
 		err = nfg_ipc_uplink_dump(ipc, &s->ups, &s->n, &gup);
+		if (err)
+			return err;
+		*what = "get forwards";
+		err = fetch_forwards(ipc, &s->fws, &s->nfw, &gfw);
 		if (err)
 			return err;
 		*what = "get stats";
@@ -55,7 +93,9 @@ static int fetch(struct nfg_ipc *ipc, struct snapshot *s, const char **what)
 		if (err)
 			return err;
 		s->gen = gst;
-		if ((!s->has_lan || glan == gst) && (!s->n || gup == gst))
+		/* forward dumps may carry no generation (gfw stays 0) */
+		if ((!s->has_lan || glan == gst) && (!s->has_settings || gset == gst) &&
+		    (!s->n || gup == gst) && (!s->nfw || !gfw || gfw == gst))
 			break;
 	}
 	return 0;
@@ -63,18 +103,23 @@ static int fetch(struct nfg_ipc *ipc, struct snapshot *s, const char **what)
 
 static void uplink_row(struct table *t, const struct nfg_uplink *up, uint64_t now)
 {
-	char c[15][32];
-	char *cells[15];
+	char c[17][32];
+	char *cells[17];
 	int i = 0;
 
 #define CELL(...) snprintf(c[i++], sizeof(c[0]), __VA_ARGS__)
 #define HAS(a) NFG_HAS(up, NFGATE_UPLINK_A_##a)
 	CELL("%s", up->ifname);
+	if (HAS(ID))
+		CELL("%u", up->id);
+	else
+		CELL("-");
 	if (HAS(IFINDEX) && up->ifindex)
 		CELL("%u", up->ifindex);
 	else
 		CELL("-");
 	CELL("%s", HAS(OPER) && nfg_oper_name(up->oper) ? nfg_oper_name(up->oper) : "?");
+	CELL("%s", !HAS(USABLE) ? "-" : up->usable ? "yes" : "no");
 	CELL("%s", HAS(ADMIN) && nfg_admin_name(up->admin) ? nfg_admin_name(up->admin) : "?");
 	CELL("%u", up->tier);
 	CELL("%u", up->weight);
@@ -84,7 +129,10 @@ static void uplink_row(struct table *t, const struct nfg_uplink *up, uint64_t no
 		fmt_in4(c[i++], sizeof(c[0]), up->addr);
 	else
 		CELL("-");
-	CELL("%u", up->flows);
+	if (HAS(FLOWS))
+		CELL("%u", up->flows);
+	else
+		CELL("-");
 	fmt_count(c[i++], sizeof(c[0]), up->tx_packets);
 	fmt_bytes(c[i++], sizeof(c[0]), up->tx_bytes);
 	fmt_count(c[i++], sizeof(c[0]), up->rx_packets);
@@ -105,9 +153,9 @@ static void uplink_row(struct table *t, const struct nfg_uplink *up, uint64_t no
 static void print_uplinks_table(const struct nfg_uplink *ups, size_t n)
 {
 	static const char *const head[] = {
-		"IFNAME", "IFINDEX", "OPER", "ADMIN", "TIER", "WEIGHT", "HEALTH",
-		"EFF", "ADDRESS", "FLOWS", "TX PKTS", "TX BYTES", "RX PKTS",
-		"RX BYTES", "CHANGED",
+		"IFNAME", "ID", "IFINDEX", "OPER", "USABLE", "ADMIN", "TIER",
+		"WEIGHT", "HEALTH", "EFF", "ADDRESS", "FLOWS", "TX PKTS",
+		"TX BYTES", "RX PKTS", "RX BYTES", "CHANGED",
 	};
 	uint64_t now = now_boottime_ms();
 	struct table t;
@@ -116,11 +164,58 @@ static void print_uplinks_table(const struct nfg_uplink *ups, size_t n)
 		printf("uplinks: none\n");
 		return;
 	}
-	table_init(&t, "lrllrrrrlrrrrrl", head);
+	table_init(&t, "lrrlllrrrrlrrrrrl", head);
 	for (size_t i = 0; i < n; i++)
 		uplink_row(&t, &ups[i], now);
 	table_print(&t, stdout);
 	table_free(&t);
+}
+
+static void print_forwards_table(const struct nfg_forward *fws, size_t n)
+{
+	static const char *const head[] = { "PROTO", "PORT", "TO", "UPLINK", "HITS" };
+	struct table t;
+
+	if (!n) {
+		printf("forwards: none\n");
+		return;
+	}
+	table_init(&t, "lrllr", head);
+	for (size_t i = 0; i < n; i++) {
+		const struct nfg_forward *fw = &fws[i];
+		const char *proto = nfg_proto_name(fw->proto);
+		char c[5][40];
+		char *cells[5] = { c[0], c[1], c[2], c[3], c[4] };
+		char addr[16];
+
+		fmt_in4(addr, sizeof(addr), fw->to_addr);
+		if (proto)
+			snprintf(c[0], sizeof(c[0]), "%s", proto);
+		else
+			snprintf(c[0], sizeof(c[0]), "%u", fw->proto);
+		snprintf(c[1], sizeof(c[1]), "%u", fw->port);
+		snprintf(c[2], sizeof(c[2]), "%s:%u", addr,
+			 NFG_HAS(fw, NFGATE_FORWARD_A_TO_PORT) ? fw->to_port : fw->port);
+		snprintf(c[3], sizeof(c[3]), "%s",
+			 NFG_HAS(fw, NFGATE_FORWARD_A_UPLINK) ? fw->uplink : "any");
+		fmt_count(c[4], sizeof(c[4]), fw->hits);
+		table_add(&t, cells);
+	}
+	table_print(&t, stdout);
+	table_free(&t);
+}
+
+/* One line, in the syntax of `nfgate set settings`. */
+static void print_settings(const struct nfg_settings *st)
+{
+	char buf[256];
+
+	if (!st) {
+		printf("settings: - (not supported by the module)\n");
+		return;
+	}
+	nfg_settings_args(buf, sizeof(buf), st);
+	printf("settings: %s\n", buf);
 }
 
 static void print_lan(const struct nfg_lan *lan)
@@ -168,13 +263,18 @@ static void print_uplink_detail(const struct nfg_uplink *up)
 	printf("  weight: %u\n", up->weight);
 	printf("  health: %u/%u\n", up->health, NFGATE_HEALTH_MAX);
 	printf("  effective weight: %u\n", up->eff_weight);
+	if (NFG_HAS(up, NFGATE_UPLINK_A_ID))
+		printf("  id: %u\n", up->id);
+	if (NFG_HAS(up, NFGATE_UPLINK_A_USABLE))
+		printf("  usable: %s\n", up->usable ? "yes" : "no");
 	if (up->addr) {
 		fmt_in4(a, sizeof(a), up->addr);
 		printf("  address: %s\n", a);
 	} else {
 		printf("  address: -\n");
 	}
-	printf("  flows: %u\n", up->flows);
+	if (NFG_HAS(up, NFGATE_UPLINK_A_FLOWS))
+		printf("  flows: %u\n", up->flows);
 	if (NFG_HAS(up, NFGATE_UPLINK_A_CHANGED_MS) && now >= up->changed_ms) {
 		fmt_duration(a, sizeof(a), now - up->changed_ms);
 		printf("  last change: %s ago\n", a);
@@ -193,7 +293,7 @@ static int show_all(struct nfg_ipc *ipc)
 	int err = fetch(ipc, &s, &what);
 
 	if (err) {
-		free(s.ups);
+		snapshot_free(&s);
 		return cli_error(ipc, what, err);
 	}
 	if (opt_json) {
@@ -204,21 +304,73 @@ static int show_all(struct nfg_ipc *ipc)
 		json_object_begin(&j, NULL);
 		json_uint(&j, "generation", s.gen);
 		nfg_json_lan(&j, "lan", s.has_lan ? &s.lan : NULL, true);
+		nfg_json_settings(&j, "settings", s.has_settings ? &s.settings : NULL, true);
 		json_array_begin(&j, "uplinks");
 		for (size_t i = 0; i < s.n; i++)
 			nfg_json_uplink(&j, NULL, &s.ups[i], true, now);
+		json_array_end(&j);
+		json_array_begin(&j, "forwards");
+		for (size_t i = 0; i < s.nfw; i++)
+			nfg_json_forward(&j, NULL, &s.fws[i], true);
 		json_array_end(&j);
 		nfg_json_stats(&j, "stats", &s.st, true);
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
 		print_lan(s.has_lan ? &s.lan : NULL);
-		printf("generation: %u\n\n", s.gen);
+		printf("generation: %u\n", s.gen);
+		print_settings(s.has_settings ? &s.settings : NULL);
+		printf("\n");
 		print_uplinks_table(s.ups, s.n);
+		printf("\n");
+		print_forwards_table(s.fws, s.nfw);
 		printf("\n");
 		print_stats(&s.st);
 	}
-	free(s.ups);
+	snapshot_free(&s);
+	return 0;
+}
+
+static int show_settings(struct nfg_ipc *ipc)
+{
+	struct nfg_settings st;
+	int err = nfg_ipc_settings_get(ipc, &st, NULL);
+
+	if (err)
+		return cli_error(ipc, "get settings", err);
+	if (opt_json) {
+		struct json j;
+
+		json_init(&j, stdout, true);
+		nfg_json_settings(&j, NULL, &st, true);
+		json_finish(&j);
+	} else {
+		print_settings(&st);
+	}
+	return 0;
+}
+
+static int show_forwards(struct nfg_ipc *ipc)
+{
+	struct nfg_forward *fws = NULL;
+	size_t n = 0;
+	int err = nfg_ipc_forward_dump(ipc, &fws, &n, NULL);
+
+	if (err)
+		return cli_error(ipc, "get forwards", err);
+	if (opt_json) {
+		struct json j;
+
+		json_init(&j, stdout, true);
+		json_array_begin(&j, NULL);
+		for (size_t i = 0; i < n; i++)
+			nfg_json_forward(&j, NULL, &fws[i], true);
+		json_array_end(&j);
+		json_finish(&j);
+	} else {
+		print_forwards_table(fws, n);
+	}
+	free(fws);
 	return 0;
 }
 
@@ -312,13 +464,19 @@ static int show_stats(struct nfg_ipc *ipc)
 
 int show_main(int argc, char *argv[])
 {
+	static const char *const whats[] = {
+		"lan", "settings", "uplinks", "uplink", "forwards", "forward", "stats",
+	};
 	struct nfg_ipc ipc;
 	const char *what = argc > 1 ? argv[1] : NULL;
+	bool known = !what;
 	int ret;
 
-	if (what && strcmp(what, "lan") && strcmp(what, "uplinks") &&
-	    strcmp(what, "uplink") && strcmp(what, "stats"))
-		return cli_usage_error(show_usage, "show", "expected lan, uplinks or stats");
+	for (size_t i = 0; what && i < sizeof(whats) / sizeof(whats[0]); i++)
+		known |= !strcmp(what, whats[i]);
+	if (!known)
+		return cli_usage_error(show_usage, "show",
+				       "expected lan, settings, uplinks, forwards or stats");
 	if (argc > (what && !strncmp(what, "uplink", 6) ? 3 : 2))
 		return cli_usage_error(show_usage, "show", "too many arguments");
 	if (cli_open(&ipc))
@@ -327,6 +485,10 @@ int show_main(int argc, char *argv[])
 		ret = show_all(&ipc);
 	else if (!strcmp(what, "lan"))
 		ret = show_lan(&ipc);
+	else if (!strcmp(what, "settings"))
+		ret = show_settings(&ipc);
+	else if (!strncmp(what, "forward", 7))
+		ret = show_forwards(&ipc);
 	else if (!strcmp(what, "stats"))
 		ret = show_stats(&ipc);
 	else if (argc == 3)

@@ -4,6 +4,7 @@
 #define NFG_SUBCOMMANDS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 struct nfg_ipc;
@@ -27,6 +28,10 @@ void del_usage(FILE *f);
 void monitor_usage(FILE *f);
 void dump_usage(FILE *f);
 
+struct nfg_msg;
+/* Prints one event as `nfgate monitor` does (text or, with opt_json, JSON). */
+void monitor_print_event(const struct nfg_msg *msg, void *data);
+
 /* nfg_ipc_open(); the host tests point it at their fake kernel. */
 extern int (*cli_ipc_open)(struct nfg_ipc *ipc);
 /* Opens the family; prints the error and returns -1 on failure. */
@@ -35,6 +40,8 @@ int cli_open(struct nfg_ipc *ipc);
 int cli_error(struct nfg_ipc *ipc, const char *what, int err);
 /* "nfgate: what: msg (kernel: extack)" on stderr; returns 1. */
 int cli_error_msg(struct nfg_ipc *ipc, const char *what, const char *msg);
+/* "set uplink" for argv "set uplink ...", "set" if argv[1] is no object. */
+const char *cli_what(char *buf, size_t len, int argc, char *argv[]);
 /* "nfgate: what: msg" + usage on stderr; returns EXIT_USAGE. */
 int cli_usage_error(void (*usage)(FILE *f), const char *what, const char *msg);
 

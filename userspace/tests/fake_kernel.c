@@ -8,6 +8,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "config.h"
 #include "fake_kernel.h"
 
 /* --- datagram queue ------------------------------------------------------- */
@@ -117,14 +118,20 @@ static void logf_(struct fake_kernel *k, const char *fmt, ...)
 
 /* --- objects on the wire, as the module would put them --------------------- */
 
-static void put_u64_padded(struct nlmsghdr *nlh, uint16_t type, uint64_t v)
+static void put_u64_padded(struct nlmsghdr *nlh, uint16_t pad, uint16_t type,
+			   uint64_t v)
 {
-	/* like nla_put_64bit() on a strict-alignment architecture */
-	mnl_attr_put(nlh, NFGATE_UPLINK_A_PAD, 0, NULL);
+	/* like nla_put_64bit() on a strict-alignment architecture, with the
+	 * PAD attribute of the nest */
+	mnl_attr_put(nlh, pad, 0, NULL);
 	mnl_attr_put_u64(nlh, type, v);
 }
 
-static void put_uplink(struct nlmsghdr *nlh, const struct nfg_uplink *u, bool key_only)
+#define PUT_UP64(nlh, type, v) put_u64_padded(nlh, NFGATE_UPLINK_A_PAD, type, v)
+
+/* event: as in an event, without the flow count */
+static void put_uplink(struct nlmsghdr *nlh, const struct nfg_uplink *u, bool key_only,
+		       bool event)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_UPLINK);
 
@@ -138,12 +145,15 @@ static void put_uplink(struct nlmsghdr *nlh, const struct nfg_uplink *u, bool ke
 		mnl_attr_put_u8(nlh, NFGATE_UPLINK_A_OPER, u->oper);
 		mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_EFF_WEIGHT, u->eff_weight);
 		mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_ADDR, u->addr);
-		mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_FLOWS, u->flows);
-		put_u64_padded(nlh, NFGATE_UPLINK_A_CHANGED_MS, u->changed_ms);
-		put_u64_padded(nlh, NFGATE_UPLINK_A_TX_PACKETS, u->tx_packets);
-		put_u64_padded(nlh, NFGATE_UPLINK_A_TX_BYTES, u->tx_bytes);
-		put_u64_padded(nlh, NFGATE_UPLINK_A_RX_PACKETS, u->rx_packets);
-		put_u64_padded(nlh, NFGATE_UPLINK_A_RX_BYTES, u->rx_bytes);
+		if (!event)
+			mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_FLOWS, u->flows);
+		PUT_UP64(nlh, NFGATE_UPLINK_A_CHANGED_MS, u->changed_ms);
+		PUT_UP64(nlh, NFGATE_UPLINK_A_TX_PACKETS, u->tx_packets);
+		PUT_UP64(nlh, NFGATE_UPLINK_A_TX_BYTES, u->tx_bytes);
+		PUT_UP64(nlh, NFGATE_UPLINK_A_RX_PACKETS, u->rx_packets);
+		PUT_UP64(nlh, NFGATE_UPLINK_A_RX_BYTES, u->rx_bytes);
+		mnl_attr_put_u8(nlh, NFGATE_UPLINK_A_ID, u->id);
+		mnl_attr_put_u8(nlh, NFGATE_UPLINK_A_USABLE, u->usable);
 		/* an attribute from a future version: must be skipped */
 		mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_MAX + 5, 0xdead);
 	}
@@ -158,6 +168,33 @@ static void put_lan(struct nlmsghdr *nlh, const struct nfg_lan *lan)
 	mnl_attr_put_u32(nlh, NFGATE_LAN_A_IFINDEX, lan->ifindex);
 	mnl_attr_put_u32(nlh, NFGATE_LAN_A_ADDR, lan->addr);
 	mnl_attr_put_u8(nlh, NFGATE_LAN_A_PREFIXLEN, lan->prefixlen);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_settings(struct nlmsghdr *nlh, const struct nfg_settings *st)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_SETTINGS);
+
+	mnl_attr_put_u32(nlh, NFGATE_SETTINGS_A_MARK_MASK, st->mark_mask);
+	mnl_attr_put_u32(nlh, NFGATE_SETTINGS_A_SKIP_MARK, st->skip_mark);
+	mnl_attr_put_u8(nlh, NFGATE_SETTINGS_A_FAILOVER_RST, st->failover_rst);
+	mnl_attr_put_u32(nlh, NFGATE_SETTINGS_A_HOLDDOWN_MS, st->holddown_ms);
+	mnl_attr_put_u32(nlh, NFGATE_SETTINGS_A_STICKY_MS, st->sticky_ms);
+	mnl_attr_put_u32(nlh, NFGATE_SETTINGS_A_MAX + 3, 0xdead);	/* future */
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_forward(struct nlmsghdr *nlh, const struct nfg_forward *fw)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_FORWARD);
+
+	mnl_attr_put_u8(nlh, NFGATE_FORWARD_A_PROTO, fw->proto);
+	mnl_attr_put_u16(nlh, NFGATE_FORWARD_A_PORT, htons(fw->port));
+	mnl_attr_put_u32(nlh, NFGATE_FORWARD_A_TO_ADDR, fw->to_addr);
+	mnl_attr_put_u16(nlh, NFGATE_FORWARD_A_TO_PORT, htons(fw->to_port));
+	if (fw->uplink[0])
+		mnl_attr_put_strz(nlh, NFGATE_FORWARD_A_UPLINK, fw->uplink);
+	put_u64_padded(nlh, NFGATE_FORWARD_A_PAD, NFGATE_FORWARD_A_HITS, fw->hits);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -179,7 +216,29 @@ struct nfg_uplink *fake_add_uplink(struct fake_kernel *k, const char *ifname)
 	u->health = NFGATE_HEALTH_MAX;
 	u->admin = NFGATE_ADMIN_UP;
 	u->oper = NFGATE_OPER_ABSENT;
+	u->id = (uint8_t)k->n;
 	return u;
+}
+
+struct nfg_forward *fake_add_forward(struct fake_kernel *k, uint8_t proto,
+				     uint16_t port, const char *to_addr)
+{
+	struct nfg_forward *fw = &k->fws[k->nfw++];
+
+	memset(fw, 0, sizeof(*fw));
+	fw->proto = proto;
+	fw->port = fw->to_port = port;
+	inet_pton(AF_INET, to_addr, &fw->to_addr);
+	return fw;
+}
+
+static struct nfg_forward *find_forward(struct fake_kernel *k, uint8_t proto,
+					uint16_t port)
+{
+	for (size_t i = 0; i < k->nfw; i++)
+		if (k->fws[i].proto == proto && k->fws[i].port == port)
+			return &k->fws[i];
+	return NULL;
 }
 
 /* --- commands ----------------------------------------------------------------- */
@@ -281,7 +340,7 @@ static void uplink_get(struct fake_kernel *k, const struct nlmsghdr *req)
 		for (size_t i = 0; i < k->n; i++) {
 			nlh = reply_start(k, req, FAKE_FAMILY_ID, NLM_F_MULTI | intr,
 					  NFGATE_CMD_UPLINK_GET);
-			put_uplink(nlh, &k->ups[i], false);
+			put_uplink(nlh, &k->ups[i], false, false);
 			mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
 			msg_commit(k, nlh);
 		}
@@ -298,7 +357,7 @@ static void uplink_get(struct fake_kernel *k, const struct nlmsghdr *req)
 		if (!u)
 			return ack(k, req, -ENOENT, "no uplink with this name", a, 0, NULL);
 		nlh = reply_start(k, req, FAKE_FAMILY_ID, 0, NFGATE_CMD_UPLINK_GET);
-		put_uplink(nlh, u, false);
+		put_uplink(nlh, u, false, false);
 		mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
 		msg_commit(k, nlh);
 		return ack(k, req, 0, NULL, NULL, 0, NULL);
@@ -370,6 +429,157 @@ static void lan_set(struct fake_kernel *k, const struct nlmsghdr *req)
 	ack(k, req, 0, NULL, NULL, 0, NULL);
 }
 
+static bool contiguous(uint32_t m)
+{
+	return m && !((m + (m & -m)) & m) && __builtin_popcount(m) >= NFGATE_MARK_BITS_MIN;
+}
+
+static void settings_set(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	const struct nlattr *nest = top_attr(req, NFGATE_A_SETTINGS), *a;
+	struct nfg_settings tmp = k->settings;
+	char line[128];
+	size_t len;
+
+	if (k->perm_denied)
+		return ack(k, req, -EPERM, NULL, NULL, 0, NULL);
+	if (!nest)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_A_SETTINGS, NULL);
+	len = (size_t)snprintf(line, sizeof(line), "SETTINGS_SET");
+	mnl_attr_for_each_nested(a, nest) {
+		uint16_t t = mnl_attr_get_type(a);
+		const struct nfg_field *f = nfg_settings_field(t);
+		uint32_t v;
+
+		if (!f)
+			return ack(k, req, -EINVAL, "unknown attribute", a, 0, NULL);
+		v = f->type == NFG_F_BOOL ? mnl_attr_get_u8(a) : mnl_attr_get_u32(a);
+		if ((t == NFGATE_SETTINGS_A_MARK_MASK && !contiguous(v)) ||
+		    (t == NFGATE_SETTINGS_A_FAILOVER_RST && v > 1) ||
+		    (t == NFGATE_SETTINGS_A_HOLDDOWN_MS && v > NFGATE_HOLDDOWN_MS_MAX) ||
+		    (t == NFGATE_SETTINGS_A_STICKY_MS && v > NFGATE_STICKY_MS_MAX))
+			return ack(k, req, -EINVAL, "value out of range", a, 0, NULL);
+		nfg_field_set_uint(&tmp, f, v);
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s", f->key);
+	}
+	k->settings = tmp;
+	k->generation++;
+	logf_(k, "%s", line);
+	ack(k, req, 0, NULL, NULL, 0, NULL);
+}
+
+static void forward_set(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	const struct nlattr *nest = top_attr(req, NFGATE_A_FORWARD), *a;
+	const struct nlattr *proto = NULL, *port = NULL, *to = NULL;
+	struct nfg_forward tmp = { 0 }, *fw;
+	char addr[16];
+
+	if (k->perm_denied)
+		return ack(k, req, -EPERM, NULL, NULL, 0, NULL);
+	if (!nest)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_A_FORWARD, NULL);
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case NFGATE_FORWARD_A_PROTO:
+			proto = a;
+			tmp.proto = mnl_attr_get_u8(a);
+			if (tmp.proto != IPPROTO_TCP && tmp.proto != IPPROTO_UDP)
+				return ack(k, req, -EINVAL, "protocol must be TCP or UDP", a, 0, NULL);
+			break;
+		case NFGATE_FORWARD_A_PORT:
+			port = a;
+			tmp.port = ntohs(mnl_attr_get_u16(a));
+			if (!tmp.port)
+				return ack(k, req, -EINVAL, "port 0", a, 0, NULL);
+			break;
+		case NFGATE_FORWARD_A_TO_ADDR:
+			to = a;
+			tmp.to_addr = mnl_attr_get_u32(a);
+			break;
+		case NFGATE_FORWARD_A_TO_PORT:
+			tmp.to_port = ntohs(mnl_attr_get_u16(a));
+			break;
+		case NFGATE_FORWARD_A_UPLINK:
+			snprintf(tmp.uplink, sizeof(tmp.uplink), "%s", mnl_attr_get_str(a));
+			break;
+		default:
+			return ack(k, req, -EINVAL, nfg_forward_field(mnl_attr_get_type(a)) ?
+				   "attribute is read-only" : "unknown attribute", a, 0, NULL);
+		}
+	}
+	if (!proto)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_FORWARD_A_PROTO, nest);
+	if (!port)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_FORWARD_A_PORT, nest);
+	if (!to)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_FORWARD_A_TO_ADDR, nest);
+	if (k->has_lan && k->lan.prefixlen &&
+	    (tmp.to_addr ^ k->lan.addr) & htonl(~0U << (32 - k->lan.prefixlen)))
+		return ack(k, req, -EINVAL, "address not in the LAN", to, 0, NULL);
+	if (!tmp.to_port)
+		tmp.to_port = tmp.port;
+	fw = find_forward(k, tmp.proto, tmp.port);
+	if (!fw) {
+		if (k->nfw == FAKE_MAX_FORWARDS)
+			return ack(k, req, -ENOSPC, "too many forwards", NULL, 0, NULL);
+		fw = &k->fws[k->nfw++];
+	} else {
+		tmp.hits = fw->hits;
+	}
+	*fw = tmp;
+	k->generation++;
+	inet_ntop(AF_INET, &tmp.to_addr, addr, sizeof(addr));
+	logf_(k, "FORWARD_SET %s %u %s:%u%s%s", nfg_proto_name(tmp.proto), tmp.port,
+	      addr, tmp.to_port, tmp.uplink[0] ? " " : "", tmp.uplink);
+	ack(k, req, 0, NULL, NULL, 0, NULL);
+}
+
+static void forward_del(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	const struct nlattr *nest = top_attr(req, NFGATE_A_FORWARD), *a;
+	const struct nlattr *port = NULL;
+	uint8_t proto = 0;
+	struct nfg_forward *fw;
+
+	if (k->perm_denied)
+		return ack(k, req, -EPERM, NULL, NULL, 0, NULL);
+	if (!nest)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_A_FORWARD, NULL);
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) == NFGATE_FORWARD_A_PROTO)
+			proto = mnl_attr_get_u8(a);
+		else if (mnl_attr_get_type(a) == NFGATE_FORWARD_A_PORT)
+			port = a;
+		else
+			return ack(k, req, -EINVAL, "only proto and port are expected", a, 0, NULL);
+	}
+	if (!port)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_FORWARD_A_PORT, nest);
+	fw = find_forward(k, proto, ntohs(mnl_attr_get_u16(port)));
+	if (!fw)
+		return ack(k, req, -ENOENT, "no forward with this protocol and port", port, 0, NULL);
+	logf_(k, "FORWARD_DEL %s %u", nfg_proto_name(fw->proto), fw->port);
+	*fw = k->fws[--k->nfw];
+	k->generation++;
+	ack(k, req, 0, NULL, NULL, 0, NULL);
+}
+
+static void forward_dump(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	if (!(req->nlmsg_flags & NLM_F_DUMP))
+		return ack(k, req, -EOPNOTSUPP, NULL, NULL, 0, NULL);
+	for (size_t i = 0; i < k->nfw; i++) {
+		struct nlmsghdr *nlh = reply_start(k, req, FAKE_FAMILY_ID, NLM_F_MULTI,
+						   NFGATE_CMD_FORWARD_GET);
+
+		put_forward(nlh, &k->fws[i]);
+		mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
+		msg_commit(k, nlh);
+	}
+	done(k, req);
+}
+
 static void family(struct fake_kernel *k, const struct nlmsghdr *req)
 {
 	const struct nlattr *a = top_attr(req, CTRL_ATTR_FAMILY_NAME);
@@ -422,6 +632,10 @@ static ssize_t fake_send(struct nfg_ipc *ipc, const void *buf, size_t len)
 		ack(k, req, -EINVAL, "bad version", NULL, 0, NULL);
 		return (ssize_t)len;
 	}
+	if (k->old_module && g->cmd >= NFGATE_CMD_SETTINGS_GET) {
+		ack(k, req, -EOPNOTSUPP, NULL, NULL, 0, NULL);
+		return (ssize_t)len;
+	}
 	switch (g->cmd) {
 	case NFGATE_CMD_LAN_GET:
 		if (!k->has_lan)
@@ -457,14 +671,34 @@ static ssize_t fake_send(struct nfg_ipc *ipc, const void *buf, size_t len)
 
 		nlh = reply_start(k, req, FAKE_FAMILY_ID, 0, NFGATE_CMD_STATS_GET);
 		nest = mnl_attr_nest_start(nlh, NFGATE_A_STATS);
-		for (uint16_t i = 1; i <= NFGATE_STAT_POST_ROUTING; i++)
-			put_u64_padded(nlh, i, 1000ULL * i);
+		for (uint16_t i = 1; i <= NFGATE_STAT_MAX; i++)
+			if (i != NFGATE_STAT_PAD)
+				put_u64_padded(nlh, NFGATE_STAT_PAD, i, 1000ULL * i);
 		mnl_attr_nest_end(nlh, nest);
 		mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
 		msg_commit(k, nlh);
 		ack(k, req, 0, NULL, NULL, 0, NULL);
 		break;
 	}
+	case NFGATE_CMD_SETTINGS_GET:
+		nlh = reply_start(k, req, FAKE_FAMILY_ID, 0, NFGATE_CMD_SETTINGS_GET);
+		put_settings(nlh, &k->settings);
+		mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
+		msg_commit(k, nlh);
+		ack(k, req, 0, NULL, NULL, 0, NULL);
+		break;
+	case NFGATE_CMD_SETTINGS_SET:
+		settings_set(k, req);
+		break;
+	case NFGATE_CMD_FORWARD_GET:
+		forward_dump(k, req);
+		break;
+	case NFGATE_CMD_FORWARD_SET:
+		forward_set(k, req);
+		break;
+	case NFGATE_CMD_FORWARD_DEL:
+		forward_del(k, req);
+		break;
 	default:
 		ack(k, req, -EOPNOTSUPP, NULL, NULL, 0, NULL);
 	}
@@ -495,6 +729,7 @@ static ssize_t fake_recv(struct nfg_ipc *ipc, void *buf, size_t len)
 void fake_attach(struct fake_kernel *k, struct nfg_ipc *ipc)
 {
 	memset(k, 0, sizeof(*k));
+	nfg_settings_defaults(&k->settings);	/* the module's defaults */
 	fake_connect(k, ipc);
 }
 
@@ -516,9 +751,33 @@ void fake_event(struct fake_kernel *k, uint32_t event, const struct nfg_uplink *
 	nlh = reply_start(k, NULL, FAKE_FAMILY_ID, 0, NFGATE_CMD_EVENT);
 	mnl_attr_put_u32(nlh, NFGATE_A_EVENT, event);
 	if (up)
-		put_uplink(nlh, up, event == NFGATE_EVENT_UPLINK_DEL);
+		put_uplink(nlh, up, event == NFGATE_EVENT_UPLINK_DEL, true);
 	else if (k->has_lan)
 		put_lan(nlh, &k->lan);
+	mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
+	msg_commit(k, nlh);
+	k->open = false;
+}
+
+void fake_event_msg(struct fake_kernel *k, const struct nfg_msg *msg)
+{
+	struct nlmsghdr *nlh;
+
+	k->open = false;
+	nlh = reply_start(k, NULL, FAKE_FAMILY_ID, 0, NFGATE_CMD_EVENT);
+	mnl_attr_put_u32(nlh, NFGATE_A_EVENT, msg->event);
+	if (msg->has_lan)
+		put_lan(nlh, &msg->lan);
+	if (msg->has_uplink)
+		put_uplink(nlh, &msg->uplink, false, true);
+	if (msg->has_settings)
+		put_settings(nlh, &msg->settings);
+	if (msg->has_forward)
+		put_forward(nlh, &msg->forward);
+	if (msg->has_flushed)
+		mnl_attr_put_u32(nlh, NFGATE_A_FLUSHED, msg->flushed);
+	if (msg->has_resets)
+		mnl_attr_put_u32(nlh, NFGATE_A_RESETS, msg->resets);
 	mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
 	msg_commit(k, nlh);
 	k->open = false;

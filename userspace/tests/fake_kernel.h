@@ -15,6 +15,7 @@
 #define FAKE_EVENTS_ID	7
 #define FAKE_MAX_UPLINKS 16
 #define FAKE_QUEUE	64
+#define FAKE_MAX_FORWARDS 16
 
 struct fake_kernel {
 	/* behaviour, set by the test */
@@ -24,15 +25,21 @@ struct fake_kernel {
 	bool uncapped;		/* errors carry the whole request */
 	bool perm_denied;	/* changes fail with EPERM */
 	const char *refuse;	/* UPLINK_SET of this name fails */
+	bool old_module;	/* no SETTINGS_* and FORWARD_* commands */
 
 	/* state */
 	bool has_lan;
 	struct nfg_lan lan;
 	struct nfg_uplink ups[FAKE_MAX_UPLINKS];
 	size_t n;
+	struct nfg_settings settings;	/* every field present */
+	struct nfg_forward fws[FAKE_MAX_FORWARDS];
+	size_t nfw;
 	uint32_t generation;
 	int dumps;		/* UPLINK_GET dumps started */
-	char log[64][128];	/* "UPLINK_SET ppp0 tier weight admin" */
+	char log[64][128];	/* "UPLINK_SET ppp0 tier weight admin",
+				 * "SETTINGS_SET sticky_ms", "FORWARD_SET tcp 8080 ...",
+				 * "FORWARD_DEL tcp 8080" */
 	int nlog;
 
 	/* datagrams waiting for recv() */
@@ -48,7 +55,16 @@ void fake_attach(struct fake_kernel *k, struct nfg_ipc *ipc);
 void fake_connect(struct fake_kernel *k, struct nfg_ipc *ipc);
 /* Queues an event carrying uplink up (or the LAN when up is NULL). */
 void fake_event(struct fake_kernel *k, uint32_t event, const struct nfg_uplink *up);
+/*
+ * Queues any event: the objects msg has (has_lan, has_uplink, has_settings,
+ * has_forward; an uplink without "flows", as the module sends them), the
+ * flushed/resets counts and the generation of k.
+ */
+void fake_event_msg(struct fake_kernel *k, const struct nfg_msg *msg);
 /* Adds an uplink as the kernel would hold it. */
 struct nfg_uplink *fake_add_uplink(struct fake_kernel *k, const char *ifname);
+/* Adds a forward as the kernel would hold it (to_port = port). */
+struct nfg_forward *fake_add_forward(struct fake_kernel *k, uint8_t proto,
+				     uint16_t port, const char *to_addr);
 
 #endif

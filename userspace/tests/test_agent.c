@@ -18,7 +18,7 @@
 static struct fake_kernel k;
 static char conf[64], logpath[64];
 static int nlog_after_start, nlog_after_bad;
-static int nuplinks_after_bad;
+static int nuplinks_after_bad, nfw_after_bad;
 
 static int fake_open(struct nfg_ipc *ipc)
 {
@@ -68,10 +68,11 @@ static void *driver(void *arg)
 	wait_log("keeping the running configuration");
 	nlog_after_bad = k.nlog;
 	nuplinks_after_bad = (int)k.n;
+	nfw_after_bad = (int)k.nfw;
 	write_conf("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
 		   "[uplink ppp0]\nweight = 5\n");
 	kill(getpid(), SIGHUP);
-	wait_log("1 uplink(s), 2 change(s)");
+	wait_log("1 uplink(s), 0 forward(s), 4 change(s)");
 	kill(getpid(), SIGTERM);
 	return NULL;
 }
@@ -95,7 +96,9 @@ int main(void)
 	snprintf(conf, sizeof(conf), "/tmp/nfgated-test-%d.conf", (int)getpid());
 	snprintf(logpath, sizeof(logpath), "/tmp/nfgated-test-%d.log", (int)getpid());
 	write_conf("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
-		   "[uplink ppp0]\nweight = 3\n[uplink wwan0]\ntier = 1\n");
+		   "[settings]\nsticky_ms = 1000\n"
+		   "[uplink ppp0]\nweight = 3\n[uplink wwan0]\ntier = 1\n"
+		   "[forward tcp 8080]\nto = 192.168.0.11:80\n");
 	fake_attach(&k, &ipc);
 	fake_add_uplink(&k, "stale0");
 	agent_ipc_open = fake_open;
@@ -119,9 +122,11 @@ int main(void)
 	close(se);
 	pthread_join(th, NULL);
 
-	CHECK(nlog_after_start == 4, "start: LAN set, 2 uplinks set, stale0 deleted (%d ops)",
-	      nlog_after_start);
-	CHECK(nlog_after_bad == nlog_after_start && nuplinks_after_bad == 2,
+	CHECK(nlog_after_start == 6, "start: settings, LAN, 2 uplinks and a forward set, stale0 "
+	      "deleted (%d ops)", nlog_after_start);
+	CHECK(k.settings.sticky_ms == 0 && k.nfw == 0,
+	      "SIGHUP without [settings] and [forward]: sticky back to its default, forward deleted");
+	CHECK(nlog_after_bad == nlog_after_start && nuplinks_after_bad == 2 && nfw_after_bad == 1,
 	      "SIGHUP with a bad file: nothing sent to the kernel");
 	CHECK(log_has(":5: weight: 5000 is out of range 0..1000") &&
 	      log_has("is not valid, nothing applied, keeping the running configuration"),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The argv parsers of `nfgate set` and `nfgate del`. */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "config.h"
@@ -49,7 +50,7 @@ int main(void)
 
 	ret = nfg_parse_set_argv(5, ARGV("lan", "dev", "br0", "subnet", "192.168.0.0/22"),
 				 &s, err, sizeof(err));
-	CHECK(ret == 0 && s.is_lan && !strcmp(s.lan.ifname, "br0") &&
+	CHECK(ret == 0 && s.obj == NFG_OBJ_LAN && !strcmp(s.lan.ifname, "br0") &&
 	      s.lan.addr == htonl(0xc0a80000) && s.lan.prefixlen == 22,
 	      "set lan dev br0 subnet 192.168.0.0/22");
 	CHECK(s.lan.present == ((1U << NFGATE_LAN_A_IFNAME) | (1U << NFGATE_LAN_A_ADDR) |
@@ -61,7 +62,7 @@ int main(void)
 	      "set lan: parameters in any order");
 
 	ret = nfg_parse_set_argv(2, ARGV("uplink", "ppp0"), &s, err, sizeof(err));
-	CHECK(ret == 0 && !s.is_lan && !strcmp(s.uplink.ifname, "ppp0") &&
+	CHECK(ret == 0 && s.obj == NFG_OBJ_UPLINK && !strcmp(s.uplink.ifname, "ppp0") &&
 	      s.uplink.present == (1U << NFGATE_UPLINK_A_IFNAME),
 	      "set uplink ppp0: only the name (creates with kernel defaults)");
 	ret = nfg_parse_set_argv(10, ARGV("uplink", "wwan0", "tier", "1", "weight", "1000",
@@ -104,10 +105,92 @@ int main(void)
 	BAD_SET("uplink: unknown parameter 'metric'", "uplink", "ppp0", "metric", "1");
 	BAD_SET("uplink: unknown parameter '1'", "uplink", "ppp0", "1");
 
+	/* set settings */
+	ret = nfg_parse_set_argv(11, ARGV("settings", "mark-mask", "0x00ff0000", "skip-mark", "256",
+					  "failover-rst", "off", "holddown", "3600000",
+					  "sticky", "0"), &s, err, sizeof(err));
+	CHECK(ret == 0 && s.obj == NFG_OBJ_SETTINGS && s.settings.mark_mask == 0xff0000 &&
+	      s.settings.skip_mark == 256 && s.settings.failover_rst == 0 &&
+	      s.settings.holddown_ms == 3600000 && s.settings.sticky_ms == 0 &&
+	      s.settings.present == ((1U << (NFGATE_SETTINGS_A_MAX + 1)) - 2),
+	      "set settings: every parameter, hex and decimal, maxima");
+	ret = nfg_parse_set_argv(3, ARGV("settings", "sticky", "60000"), &s, err, sizeof(err));
+	CHECK(ret == 0 && s.settings.present == (1U << NFGATE_SETTINGS_A_STICKY_MS) &&
+	      s.settings.sticky_ms == 60000, "set settings sticky 60000: only sticky is sent");
+	ret = nfg_parse_set_argv(5, ARGV("settings", "mark-mask", "0xF8", "failover-rst", "on"),
+				 &s, err, sizeof(err));
+	CHECK(ret == 0 && s.settings.mark_mask == 0xf8 && s.settings.failover_rst == 1,
+	      "set settings: mark-mask 0xF8 (5 bits, upper-case hex), failover-rst on");
+	ret = nfg_parse_set_argv(3, ARGV("settings", "mark-mask", "4278190080"), &s, err, sizeof(err));
+	CHECK(ret == 0 && s.settings.mark_mask == 0xff000000, "set settings: mark-mask in decimal");
+	ret = nfg_parse_set_argv(3, ARGV("settings", "skip-mark", "0xffffffff"), &s, err, sizeof(err));
+	CHECK(ret == 0 && s.settings.skip_mark == 0xffffffff, "set settings: skip-mark 0xffffffff");
+
+	BAD_SET("settings: nothing to set (expected mark-mask, skip-mark, failover-rst, holddown, sticky)",
+		"settings");
+	BAD_SET("mark-mask: 0x00ff00ff is not one run of contiguous bits", "settings", "mark-mask", "0x00ff00ff");
+	BAD_SET("mark-mask: 0xf0 has 4 bits, at least 5 are needed", "settings", "mark-mask", "0xf0");
+	BAD_SET("mark-mask: 0 is not one run", "settings", "mark-mask", "0");
+	BAD_SET("mark-mask: 0x100000000 is out of range 0..0xffffffff", "settings", "mark-mask", "0x100000000");
+	BAD_SET("mark-mask: '0xg' is not a number", "settings", "mark-mask", "0xg");
+	BAD_SET("mark-mask: '0x' is not a number", "settings", "mark-mask", "0x");
+	BAD_SET("skip-mark: 4294967296 is out of range", "settings", "skip-mark", "4294967296");
+	BAD_SET("failover-rst: 'maybe' is not a boolean", "settings", "failover-rst", "maybe");
+	BAD_SET("holddown: 3600001 is out of range 0..3600000", "settings", "holddown", "3600001");
+	BAD_SET("sticky: 86400001 is out of range 0..86400000", "settings", "sticky", "86400001");
+	BAD_SET("sticky: missing value", "settings", "sticky");
+	BAD_SET("holddown: given twice", "settings", "holddown", "1", "holddown", "2");
+	BAD_SET("settings: unknown parameter 'holddown_ms'", "settings", "holddown_ms", "1");
+
+	/* set forward */
+	ret = nfg_parse_set_argv(5, ARGV("forward", "tcp", "8080", "to", "192.168.0.11:80"),
+				 &s, err, sizeof(err));
+	CHECK(ret == 0 && s.obj == NFG_OBJ_FORWARD && s.forward.proto == IPPROTO_TCP &&
+	      s.forward.port == 8080 && s.forward.to_addr == htonl(0xc0a8000b) &&
+	      s.forward.to_port == 80 &&
+	      s.forward.present == ((1U << NFGATE_FORWARD_A_PROTO) | (1U << NFGATE_FORWARD_A_PORT) |
+				    (1U << NFGATE_FORWARD_A_TO_ADDR) | (1U << NFGATE_FORWARD_A_TO_PORT)),
+	      "set forward tcp 8080 to 192.168.0.11:80");
+	ret = nfg_parse_set_argv(7, ARGV("forward", "udp", "65535", "uplink", "ppp0", "to", "192.168.0.11"),
+				 &s, err, sizeof(err));
+	CHECK(ret == 0 && s.forward.proto == IPPROTO_UDP && s.forward.port == 65535 &&
+	      !NFG_HAS(&s.forward, NFGATE_FORWARD_A_TO_PORT) && !strcmp(s.forward.uplink, "ppp0") &&
+	      NFG_HAS(&s.forward, NFGATE_FORWARD_A_UPLINK),
+	      "set forward udp 65535 uplink ppp0 to ADDR: no port sent (kernel default), any order");
+	BAD_SET("forward: missing protocol (tcp or udp)", "forward");
+	BAD_SET("forward: 'icmp' is neither 'tcp' nor 'udp'", "forward", "icmp", "1", "to", "10.0.0.1");
+	BAD_SET("forward: missing port", "forward", "tcp");
+	BAD_SET("forward: port: 0 is out of range 1..65535", "forward", "tcp", "0", "to", "10.0.0.1");
+	BAD_SET("forward: port: 65536 is out of range 1..65535", "forward", "tcp", "65536");
+	BAD_SET("forward: port: 'http' is not a number", "forward", "tcp", "http");
+	BAD_SET("forward: to ADDR[:PORT] is required", "forward", "tcp", "80");
+	BAD_SET("forward: to ADDR[:PORT] is required", "forward", "tcp", "80", "uplink", "ppp0");
+	BAD_SET("to: missing value", "forward", "tcp", "80", "to");
+	BAD_SET("to: '192.168.0' is not an IPv4 address", "forward", "tcp", "80", "to", "192.168.0");
+	BAD_SET("to: 'host.lan:80' is not an IPv4 address", "forward", "tcp", "80", "to", "host.lan:80");
+	BAD_SET("to: port: 0 is out of range 1..65535", "forward", "tcp", "80", "to", "10.0.0.1:0");
+	BAD_SET("to: port: missing value", "forward", "tcp", "80", "to", "10.0.0.1:");
+	BAD_SET("to: 224.0.0.1 is not a unicast host address", "forward", "tcp", "80", "to", "224.0.0.1");
+	BAD_SET("to: 0.0.0.0 is not a unicast host address", "forward", "tcp", "80", "to", "0.0.0.0");
+	BAD_SET("to: given twice", "forward", "tcp", "80", "to", "10.0.0.1", "to", "10.0.0.2");
+	BAD_SET("uplink: 'a/b' is not a valid interface name", "forward", "tcp", "80", "to", "10.0.0.1",
+		"uplink", "a/b");
+	BAD_SET("forward: unknown parameter 'via'", "forward", "tcp", "80", "via", "ppp0");
+	bad_set(0, ARGV(NULL), "missing object: lan, uplink, settings or forward");
+
+	ret = nfg_parse_del_argv(3, ARGV("forward", "udp", "53"), &d, err, sizeof(err));
+	CHECK(ret == 0 && d.obj == NFG_OBJ_FORWARD && d.proto == IPPROTO_UDP && d.port == 53,
+	      "del forward udp 53");
+	BAD_DEL("forward: missing protocol", "forward");
+	BAD_DEL("forward: missing port", "forward", "tcp");
+	BAD_DEL("forward: port: 0 is out of range 1..65535", "forward", "tcp", "0");
+	BAD_DEL("forward: unexpected 'to'", "forward", "tcp", "80", "to");
+	BAD_DEL("unknown object 'settings'", "settings");
+
 	ret = nfg_parse_del_argv(1, ARGV("lan"), &d, err, sizeof(err));
-	CHECK(ret == 0 && d.is_lan, "del lan");
+	CHECK(ret == 0 && d.obj == NFG_OBJ_LAN, "del lan");
 	ret = nfg_parse_del_argv(2, ARGV("uplink", "ppp0"), &d, err, sizeof(err));
-	CHECK(ret == 0 && !d.is_lan && !strcmp(d.ifname, "ppp0"), "del uplink ppp0");
+	CHECK(ret == 0 && d.obj == NFG_OBJ_UPLINK && !strcmp(d.ifname, "ppp0"), "del uplink ppp0");
 	bad_del(0, ARGV(NULL), "missing object");
 	BAD_DEL("lan: unexpected 'br0'", "lan", "br0");
 	BAD_DEL("uplink: missing interface name", "uplink");

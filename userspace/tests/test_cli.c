@@ -10,8 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "fake_kernel.h"
+#include "config.h"
 #include "harness.h"
 #include "subcommands.h"
 
@@ -118,9 +120,81 @@ static void populate(void)
 	u->tx_bytes = 1536;
 	u->tx_packets = 12345;
 	u->rx_bytes = 5ULL << 30;
+	u->usable = 1;
 	u = fake_add_uplink(&k, "wwan0");
 	u->tier = 1;
 	k.generation = 7;
+	k.settings.sticky_ms = 60000;
+	fake_add_forward(&k, IPPROTO_TCP, 8080, "192.168.0.11")->to_port = 80;
+	strcpy(fake_add_forward(&k, IPPROTO_UDP, 53, "192.168.0.12")->uplink, "ppp0");
+	k.fws[1].hits = 123456;
+}
+
+static struct nfg_msg monitor_msg;
+
+static int print_one_event(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	monitor_print_event(&monitor_msg, NULL);
+	return 0;
+}
+
+/* One event printed by `nfgate monitor`, text and JSON; the timestamp cut off. */
+static void monitor_event(const struct nfg_msg *m, const char *text, const char *json,
+			  const char *desc)
+{
+	const char *p;
+
+	monitor_msg = *m;
+	run(print_one_event, false, ARGV("monitor"));
+	p = strchr(out, ' ') ? strchr(strchr(out, ' ') + 1, ' ') : NULL;	/* date time */
+	if (!CHECK(p && !strcmp(p + 1, text), "monitor: %s (text)", desc))
+		t_diag("got: %s", out);
+	run(print_one_event, true, ARGV("monitor"));
+	p = strstr(out, "\"event\"");
+	if (!CHECK(p && !strcmp(p, json) && valid_json(out), "monitor: %s (JSON)", desc))
+		t_diag("got: %s", out);
+}
+
+static void monitor(void)
+{
+	struct nfg_msg m = { .has_event = true, .has_generation = true, .generation = 9 };
+
+	m.event = NFGATE_EVENT_UPLINK_FLUSH;
+	m.has_uplink = m.has_flushed = m.has_resets = true;
+	strcpy(m.uplink.ifname, "ppp0");
+	m.uplink.present = (1U << NFGATE_UPLINK_A_IFNAME) | (1U << NFGATE_UPLINK_A_OPER) |
+			   (1U << NFGATE_UPLINK_A_USABLE);
+	m.uplink.oper = NFGATE_OPER_DOWN;
+	m.flushed = 3;
+	m.resets = 2;
+	monitor_event(&m, "uplink_flush ppp0 oper down usable no flushed 3 resets 2 generation 9\n",
+		      "\"event\":\"uplink_flush\",\"generation\":9,\"uplink\":{\"ifname\":\"ppp0\","
+		      "\"oper\":\"down\",\"usable\":false},\"flushed\":3,\"resets\":2}\n",
+		      "uplink_flush");
+
+	memset(&m, 0, sizeof(m));
+	m.has_event = m.has_settings = true;
+	m.event = NFGATE_EVENT_SETTINGS;
+	nfg_settings_defaults(&m.settings);
+	monitor_event(&m, "settings mark_mask 0x00ff0000 skip_mark 0x00000000 failover_rst yes "
+			  "holddown_ms 5000 sticky_ms 0\n",
+		      "\"event\":\"settings\",\"settings\":{\"mark_mask\":16711680,\"skip_mark\":0,"
+		      "\"failover_rst\":true,\"holddown_ms\":5000,\"sticky_ms\":0}}\n",
+		      "settings");
+
+	memset(&m, 0, sizeof(m));
+	m.has_event = m.has_forward = true;
+	m.event = NFGATE_EVENT_FORWARD_DEL;
+	m.forward = k.fws[1];
+	m.forward.present = (1U << NFGATE_FORWARD_A_PROTO) | (1U << NFGATE_FORWARD_A_PORT) |
+			    (1U << NFGATE_FORWARD_A_TO_ADDR) | (1U << NFGATE_FORWARD_A_TO_PORT) |
+			    (1U << NFGATE_FORWARD_A_UPLINK);
+	monitor_event(&m, "forward_del proto udp port 53 to_addr 192.168.0.12 to_port 53 uplink ppp0\n",
+		      "\"event\":\"forward_del\",\"forward\":{\"proto\":\"udp\",\"port\":53,"
+		      "\"to_addr\":\"192.168.0.12\",\"to_port\":53,\"uplink\":\"ppp0\"}}\n",
+		      "forward_del");
 }
 
 int main(void)
@@ -134,18 +208,34 @@ int main(void)
 	ret = run(show_main, false, ARGV("show"));
 	CHECK(ret == 0 && has(out, "lan: br0 (ifindex 3), subnet 192.168.0.0/22", "show") &&
 	      has(out, "generation: 7", "show") &&
-	      has(out, "IFNAME  IFINDEX  OPER    ADMIN  TIER  WEIGHT  HEALTH  EFF  ADDRESS", "show") &&
-	      has(out, "ppp0          5  up      up        0       3     500    1  100.64.0.2", "show") &&
+	      has(out, "settings: mark-mask 0x00ff0000 skip-mark 0x00000000 failover-rst on "
+		       "holddown 5000 sticky 60000\n", "show") &&
+	      has(out, "IFNAME  ID  IFINDEX  OPER    USABLE  ADMIN  TIER  WEIGHT  HEALTH  EFF  ADDRESS", "show") &&
+	      has(out, "ppp0     1        5  up      yes     up        0       3     500    1  100.64.0.2", "show") &&
 	      has(out, "12.3k  1.50 KiB", "show") && has(out, "5.00 GiB", "show") &&
-	      has(out, "wwan0         -  absent  up        1", "show") &&
-	      has(out, "counters: pre_routing 1000, local_out 2000, forward 3000, post_routing 4000", "show"),
-	      "show: LAN line, uplink table, counters");
+	      has(out, "wwan0    2        -  absent  no      up        1", "show") &&
+	      has(out, "PROTO  PORT  TO               UPLINK  HITS\n"
+		       "tcp    8080  192.168.0.11:80  any        0\n"
+		       "udp      53  192.168.0.12:53  ppp0    123k\n", "show") &&
+	      has(out, "counters: pre_routing 1000, local_out 2000, forward 3000, post_routing 4000, "
+		       "flow_pinned 6000", "show") &&
+	      has(out, "resets_sent 16000\n", "show"),
+	      "show: LAN line, settings line, uplink and forward tables, counters");
 	ret = run(show_main, true, ARGV("show"));
 	CHECK(ret == 0 && valid_json(out) && has(out, "\"generation\": 7", "show -j") &&
 	      has(out, "\"uplinks\": [", "show -j") && has(out, "\"rx_bytes\": 5368709120", "show -j") &&
 	      has(out, "\"subnet\": \"192.168.0.0/22\"", "show -j") &&
-	      has(out, "\"effective_weight\": 1", "show -j"),
-	      "show -j: valid JSON, numbers as numbers");
+	      has(out, "\"effective_weight\": 1", "show -j") &&
+	      has(out, "\"id\": 1,\n      \"usable\": true\n", "show -j") &&
+	      has(out, "\"settings\": {\n    \"mark_mask\": 16711680,\n    \"skip_mark\": 0,\n"
+		       "    \"failover_rst\": true,\n    \"holddown_ms\": 5000,\n"
+		       "    \"sticky_ms\": 60000\n  },", "show -j") &&
+	      has(out, "\"forwards\": [\n    {\n      \"proto\": \"tcp\",\n      \"port\": 8080,\n"
+		       "      \"to_addr\": \"192.168.0.11\",\n      \"to_port\": 80,\n"
+		       "      \"uplink\": null,\n      \"hits\": 0\n    },", "show -j") &&
+	      has(out, "\"uplink\": \"ppp0\",\n      \"hits\": 123456", "show -j") &&
+	      has(out, "\"resets_sent\": 16000", "show -j"),
+	      "show -j: valid JSON, numbers as numbers, settings, forwards, new keys");
 	ret = run(show_main, false, ARGV("show", "uplinks", "ppp0"));
 	CHECK(ret == 0 && has(out, "uplink: ppp0\n", "show uplinks ppp0") &&
 	      has(out, "  health: 500/1000\n", "show uplinks ppp0") &&
@@ -161,14 +251,44 @@ int main(void)
 	ret = run(show_main, false, ARGV("show", "stats"));
 	CHECK(ret == 0 && has(out, "counters: pre_routing 1000", "show stats"), "show stats");
 	ret = run(show_main, false, ARGV("show", "bogus"));
-	CHECK(ret == 2 && has(err, "nfgate: show: expected lan, uplinks or stats", "show bogus") &&
+	CHECK(ret == 2 && has(err, "nfgate: show: expected lan, settings, uplinks, forwards or stats", "show bogus") &&
 	      has(err, "Usage:", "show bogus"), "show bogus: usage error, exit 2");
 
 	ret = run(dump_main, false, ARGV("dump"));
 	CHECK(ret == 0 && has(out, "generation\t7\n", "dump") &&
 	      has(out, "lan\tbr0\t3\t192.168.0.0/22\n", "dump") &&
-	      has(out, "uplink\tppp0\t5\tup\tup\t0\t3\t500\t1\t100.64.0.2\t12\t0\t12345\t1536\t0\t5368709120\n", "dump") &&
-	      has(out, "stat\tforward\t3000\n", "dump"), "dump: tab-separated");
+	      has(out, "uplink\tppp0\t5\tup\tup\t0\t3\t500\t1\t100.64.0.2\t12\t0\t12345\t1536\t0\t5368709120\t1\t1\n", "dump") &&
+	      has(out, "settings\t16711680\t0\t1\t5000\t60000\n", "dump") &&
+	      has(out, "forward\ttcp\t8080\t192.168.0.11\t80\t-\t0\n", "dump") &&
+	      has(out, "forward\tudp\t53\t192.168.0.12\t53\tppp0\t123456\n", "dump") &&
+	      has(out, "stat\tforward\t3000\n", "dump") && has(out, "stat\thairpin\t13000\n", "dump"),
+	      "dump: tab-separated, settings and forward lines, id and usable appended");
+
+	ret = run(show_main, false, ARGV("show", "settings"));
+	CHECK(ret == 0 && !strcmp(out, "settings: mark-mask 0x00ff0000 skip-mark 0x00000000 "
+			      "failover-rst on holddown 5000 sticky 60000\n"), "show settings: one line");
+	ret = run(show_main, true, ARGV("show", "settings"));
+	CHECK(ret == 0 && valid_json(out) && out[0] == '{' && has(out, "\"failover_rst\": true", "show -j settings"),
+	      "show -j settings: one object");
+	ret = run(show_main, false, ARGV("show", "forwards"));
+	CHECK(ret == 0 && has(out, "PROTO  PORT  TO", "show forwards") && !strstr(out, "settings"),
+	      "show forwards: the table");
+	ret = run(show_main, true, ARGV("show", "forwards"));
+	CHECK(ret == 0 && valid_json(out) && out[0] == '[' && has(out, "\"proto\": \"udp\"", "show -j forwards"),
+	      "show -j forwards: an array");
+	ret = run(show_main, false, ARGV("show", "settings", "x"));
+	CHECK(ret == 2 && has(err, "too many arguments", "show settings x"), "show settings x: usage error");
+
+	/* an older module: no settings, no forwards; show still works */
+	k.old_module = true;
+	ret = run(show_main, true, ARGV("show"));
+	CHECK(ret == 0 && valid_json(out) && has(out, "\"settings\": null", "show -j old") &&
+	      has(out, "\"forwards\": []", "show -j old"),
+	      "show -j on a module without settings: settings null, forwards []");
+	ret = run(show_main, false, ARGV("show", "settings"));
+	CHECK(ret == 1 && has(err, "nfgate: get settings: Operation not supported", "show settings old"),
+	      "show settings on a module without settings: exit 1");
+	k.old_module = false;
 
 	ret = run(set_main, false, ARGV("set", "uplink", "ppp0", "weight", "5000"));
 	CHECK(ret == 2 && has(err, "nfgate: set uplink: weight: 5000 is out of range 0..1000\n", "set"),
@@ -188,6 +308,36 @@ int main(void)
 	ret = run(set_main, false, ARGV("set", "lan", "dev", "br1", "subnet", "10.0.0.0/8"));
 	CHECK(ret == 0 && !strcmp(k.lan.ifname, "br1") && k.lan.prefixlen == 8, "set lan");
 
+	ret = run(set_main, false, ARGV("set", "settings", "mark-mask", "0x0000ff00", "failover-rst", "off"));
+	CHECK(ret == 0 && k.settings.mark_mask == 0xff00 && k.settings.failover_rst == 0 &&
+	      k.settings.sticky_ms == 60000, "set settings mark-mask 0x0000ff00 failover-rst off");
+	ret = run(set_main, false, ARGV("set", "settings", "mark-mask", "0x0f"));
+	CHECK(ret == 2 && has(err, "nfgate: set settings: mark-mask: 0x0f has 4 bits, at least 5 are needed "
+			      "(uplink ids 1..16)\n", "set settings") && has(err, "Usage:", "set settings"),
+	      "set settings mark-mask 0x0f: usage error, exit 2");
+	ret = run(set_main, false, ARGV("set", "settings", "holddown", "3600001"));
+	CHECK(ret == 2 && has(err, "nfgate: set settings: holddown: 3600001 is out of range 0..3600000\n", "set"),
+	      "set settings holddown 3600001: usage error");
+	ret = run(set_main, false, ARGV("set", "forward", "tcp", "2222", "to", "10.1.2.5:22", "uplink", "wwan0"));
+	CHECK(ret == 0 && k.nfw == 3 && k.fws[2].port == 2222 && k.fws[2].to_port == 22 &&
+	      !strcmp(k.fws[2].uplink, "wwan0"), "set forward tcp 2222 to 10.1.2.5:22 uplink wwan0");
+	ret = run(set_main, false, ARGV("set", "forward", "tcp", "2222", "to", "192.168.1.5"));
+	CHECK(ret == 1 && has(err, "nfgate: set forward: Invalid argument (kernel: address not in the LAN; "
+			      "attribute to_addr)\n", "set forward"),
+	      "set forward outside the LAN: the kernel's message and the attribute, exit 1");
+	ret = run(set_main, false, ARGV("set", "forward", "sctp", "1", "to", "10.0.0.1"));
+	CHECK(ret == 2 && has(err, "nfgate: set forward: forward: 'sctp' is neither 'tcp' nor 'udp'\n", "set forward"),
+	      "set forward sctp: usage error");
+	ret = run(del_main, false, ARGV("del", "forward", "tcp", "2222"));
+	CHECK(ret == 0 && k.nfw == 2, "del forward tcp 2222");
+	ret = run(del_main, false, ARGV("del", "forward", "tcp", "2222"));
+	CHECK(ret == 1 && has(err, "nfgate: del forward tcp 2222: no such forward (kernel: no forward with "
+			      "this protocol and port; attribute port)\n", "del forward"),
+	      "del forward tcp 2222 again: no such forward, exit 1");
+	ret = run(del_main, false, ARGV("del", "forward", "tcp", "99999"));
+	CHECK(ret == 2 && has(err, "nfgate: del forward: forward: port: 99999 is out of range 1..65535", "del"),
+	      "del forward tcp 99999: usage error");
+
 	ret = run(del_main, false, ARGV("del", "uplink", "nope0"));
 	CHECK(ret == 1 && has(err, "nfgate: del uplink nope0: no such uplink (kernel: no uplink with this name; attribute ifname)\n", "del"),
 	      "del uplink nope0: exit 1, the kernel's message shown");
@@ -199,6 +349,8 @@ int main(void)
 	CHECK(ret == 0 && has(out, "lan: none", "show lan"), "show lan without a LAN");
 	ret = run(show_main, true, ARGV("show", "lan"));
 	CHECK(ret == 0 && !strcmp(out, "null\n"), "show -j lan without a LAN: null");
+
+	monitor();
 
 	k.no_family = true;
 	ret = run(show_main, false, ARGV("show"));

@@ -7,6 +7,7 @@
  * generated here.
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +241,57 @@ static void good_files(void)
 	nfg_errors_free(&errs);
 	nfg_config_free(&cfg);
 
+	ret = nfg_config_load("configs/good/settings-forwards.conf", &cfg, &errs);
+	CHECK(ret == 0 && errs.n == 0, "settings-forwards.conf parses");
+	for (size_t i = 0; i < errs.n; i++)
+		t_diag("got: %s", errs.msg[i]);
+	nfg_errors_free(&errs);
+	CHECK(cfg.has_settings && cfg.settings_line == 5 && cfg.settings.mark_mask == 0x1f000000 &&
+	      cfg.settings.skip_mark == 256 && cfg.settings.failover_rst == 0 &&
+	      cfg.settings.holddown_ms == 0 && cfg.settings.sticky_ms == 86400000 &&
+	      cfg.settings.present == ((1U << (NFGATE_SETTINGS_A_MAX + 1)) - 2),
+	      "settings-forwards.conf: [settings], hex and decimal marks, every key present");
+	{
+		const struct nfg_conf_forward *f;
+
+		CHECK(cfg.n_forwards == 3, "settings-forwards.conf: 3 forwards");
+		f = nfg_config_forward(&cfg, IPPROTO_TCP, 8080);
+		CHECK(f && f->line == 12 && f->fw.to_addr == htonl(0xc0a8000b) && f->fw.to_port == 80 &&
+		      !strcmp(f->fw.uplink, "ppp0") && NFG_HAS(&f->fw, NFGATE_FORWARD_A_UPLINK),
+		      "settings-forwards.conf: [forward tcp 8080] to 192.168.0.11:80 uplink ppp0");
+		f = nfg_config_forward(&cfg, IPPROTO_UDP, 53);
+		CHECK(f && f->fw.to_port == 53 && NFG_HAS(&f->fw, NFGATE_FORWARD_A_TO_PORT) &&
+		      !NFG_HAS(&f->fw, NFGATE_FORWARD_A_UPLINK),
+		      "settings-forwards.conf: no :PORT means the same port, no uplink: every uplink");
+		f = nfg_config_forward(&cfg, IPPROTO_TCP, 22);
+		CHECK(f && f->fw.to_port == 2222, "settings-forwards.conf: [ forward   tcp   22 ] with blanks");
+		CHECK(!nfg_config_forward(&cfg, IPPROTO_UDP, 8080), "no udp 8080 forward");
+	}
+	nfg_config_free(&cfg);
+
+	ret = nfg_config_load("configs/good/settings-partial.conf", &cfg, &errs);
+	CHECK(ret == 0 && cfg.has_settings &&
+	      cfg.settings.present == (1U << NFGATE_SETTINGS_A_FAILOVER_RST) &&
+	      cfg.settings.failover_rst == 1 && cfg.n_forwards == 0,
+	      "settings-partial.conf: only the keys given are present, [settings] before [lan]");
+	nfg_errors_free(&errs);
+	nfg_config_free(&cfg);
+
+	/* every settings field of the model is a [settings] key of the same name */
+	for (size_t i = 0; i < nfg_settings_nfields; i++) {
+		n = (size_t)snprintf(buf, sizeof(buf), "%s[settings]\n%s = 0x1f\n", good_head,
+				     nfg_settings_fields[i].key);
+		p = write_tmp("key.conf", buf, n);
+		ret = nfg_config_load(p, &cfg, &errs);
+		CHECK((ret == 0 && NFG_HAS(&cfg.settings, nfg_settings_fields[i].attr)) ||
+		      (errs.n && !strstr(errs.msg[0], "unknown key")),
+		      "[settings] key '%s' is the JSON key", nfg_settings_fields[i].key);
+		nfg_errors_free(&errs);
+		if (!ret)
+			nfg_config_free(&cfg);
+		unlink(p);
+	}
+
 	/* CRLF line ends and a UTF-8 BOM */
 	n = (size_t)snprintf(buf, sizeof(buf),
 			     "\xef\xbb\xbf[lan]\r\ninterface = br0\r\nsubnet = 192.168.0.0/24\r\n"
@@ -334,6 +386,51 @@ static void values(void)
 	for (size_t i = 0; i < sizeof(ifnames) / sizeof(ifnames[0]); i++)
 		CHECK(nfg_parse_ifname(ifnames[i].s, name, err, sizeof(err)) == ifnames[i].ret,
 		      "ifname '%s' %s", ifnames[i].s, ifnames[i].ret ? "refused" : "accepted");
+	{
+		static const struct {
+			const char *s;
+			int ret;
+			uint32_t v;
+		} masks[] = {
+			{ "0x00ff0000", 0, 0xff0000 }, { "0x1f", 0, 0x1f }, { "0xffffffff", 0, 0xffffffff },
+			{ "4278190080", 0, 0xff000000 }, { "0xF800", 0, 0xf800 },
+			{ "0x0f", -1, 0 }, { "0x00ff00ff", -1, 0 }, { "0", -1, 0 }, { "0x", -1, 0 },
+			{ "-1", -1, 0 }, { "0x1_0", -1, 0 }, { "0x1ffffffff", -1, 0 },
+		};
+		static const char *const yes[] = { "yes", "on", "true", "1" };
+		static const char *const no[] = { "no", "off", "false", "0" };
+		uint16_t port;
+		bool has_port;
+		uint8_t b;
+
+		for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+			int ret = nfg_parse_mark_mask(masks[i].s, &v, err, sizeof(err));
+
+			CHECK(ret == masks[i].ret && (ret || v == masks[i].v), "mark mask '%s' %s",
+			      masks[i].s, masks[i].ret ? "refused" : "accepted");
+		}
+		for (size_t i = 0; i < 4; i++)
+			CHECK(nfg_parse_bool(yes[i], &b, err, sizeof(err)) == 0 && b == 1 &&
+			      nfg_parse_bool(no[i], &b, err, sizeof(err)) == 0 && b == 0,
+			      "boolean %s/%s", yes[i], no[i]);
+		CHECK(nfg_parse_bool("On", &b, err, sizeof(err)) == -1 &&
+		      nfg_parse_bool("", &b, err, sizeof(err)) == -1, "boolean: case-sensitive, not empty");
+		CHECK(nfg_parse_port("1", &port, err, sizeof(err)) == 0 && port == 1 &&
+		      nfg_parse_port("65535", &port, err, sizeof(err)) == 0 && port == 65535 &&
+		      nfg_parse_port("0", &port, err, sizeof(err)) == -1 &&
+		      nfg_parse_port("65536", &port, err, sizeof(err)) == -1 &&
+		      nfg_parse_port("-1", &port, err, sizeof(err)) == -1, "port 1..65535");
+		CHECK(nfg_parse_hostport("10.0.0.1", &addr, &port, &has_port, err, sizeof(err)) == 0 &&
+		      !has_port && addr == htonl(0x0a000001) &&
+		      nfg_parse_hostport("10.0.0.1:443", &addr, &port, &has_port, err, sizeof(err)) == 0 &&
+		      has_port && port == 443, "host A.B.C.D and A.B.C.D:PORT");
+		CHECK(nfg_parse_hostport("10.0.0.1:", &addr, &port, &has_port, err, sizeof(err)) == -1 &&
+		      nfg_parse_hostport("10.0.0.1:x", &addr, &port, &has_port, err, sizeof(err)) == -1 &&
+		      nfg_parse_hostport("255.255.255.255", &addr, &port, &has_port, err, sizeof(err)) == -1 &&
+		      nfg_parse_hostport("127.0.0.1", &addr, &port, &has_port, err, sizeof(err)) == -1 &&
+		      nfg_parse_hostport("10.0.0.1/24", &addr, &port, &has_port, err, sizeof(err)) == -1,
+		      "host: bad port, broadcast, loopback, a subnet refused");
+	}
 	CHECK(nfg_parse_admin("up", &admin, err, sizeof(err)) == 0 && admin == NFGATE_ADMIN_UP &&
 	      nfg_parse_admin("down", &admin, err, sizeof(err)) == 0 && admin == NFGATE_ADMIN_DOWN &&
 	      nfg_parse_admin("UP", &admin, err, sizeof(err)) == -1,

@@ -96,7 +96,8 @@ static void commands(void)
 	CHECK(err == 0 && got.weight == 3 && got.health == NFGATE_HEALTH_MAX &&
 	      got.tier == 0 && got.admin == NFGATE_ADMIN_UP,
 	      "uplink get: kernel defaults plus the weight set");
-	CHECK(got.present == ((1U << (NFGATE_UPLINK_A_RX_BYTES + 1)) - 2),
+	CHECK(got.present == (((1U << (NFGATE_UPLINK_A_USABLE + 1)) - 2) &
+			      ~(1U << NFGATE_UPLINK_A_PAD)),
 	      "uplink get: every attribute decoded, PAD and unknown ones skipped (0x%x)",
 	      got.present);
 
@@ -130,8 +131,10 @@ static void commands(void)
 
 	err = nfg_ipc_stats_get(&ipc, &st, NULL);
 	CHECK(err == 0 && st.counter[NFGATE_STAT_PRE_ROUTING] == 1000 &&
-	      st.counter[NFGATE_STAT_POST_ROUTING] == 4000 && st.present == 0x1e,
-	      "stats get");
+	      st.counter[NFGATE_STAT_POST_ROUTING] == 4000 &&
+	      st.counter[NFGATE_STAT_RESETS_SENT] == 1000 * NFGATE_STAT_RESETS_SENT &&
+	      st.present == (((1U << (NFGATE_STAT_MAX + 1)) - 2) & ~(1U << NFGATE_STAT_PAD)),
+	      "stats get: every counter, PAD skipped (0x%x)", st.present);
 
 	fake_add_uplink(&k, "wwan0");
 	fake_add_uplink(&k, "eth2");
@@ -162,6 +165,82 @@ static void commands(void)
 	CHECK(err == -ENOENT, "lan del without a LAN: -ENOENT");
 }
 
+static void settings_forwards(void)
+{
+	struct nfg_settings st = { 0 }, got;
+	struct nfg_forward fw = { 0 }, *list = NULL;
+	uint32_t gen = 0;
+	size_t n = 0;
+	int err;
+
+	setup();
+	err = nfg_ipc_settings_get(&ipc, &got, &gen);
+	CHECK(err == 0 && got.mark_mask == NFGATE_DEFAULT_MARK_MASK &&
+	      got.holddown_ms == NFGATE_DEFAULT_HOLDDOWN_MS && got.failover_rst == 1 &&
+	      got.skip_mark == 0 && got.sticky_ms == 0 &&
+	      got.present == (((1U << (NFGATE_SETTINGS_A_MAX + 1)) - 2)),
+	      "settings get: the defaults, every attribute, unknown ones skipped");
+
+	st.sticky_ms = 60000;
+	st.mark_mask = 0x0000ff00;
+	NFG_MARK(&st, NFGATE_SETTINGS_A_STICKY_MS);
+	NFG_MARK(&st, NFGATE_SETTINGS_A_MARK_MASK);
+	err = nfg_ipc_settings_set(&ipc, &st);
+	CHECK(err == 0 && logged("SETTINGS_SET mark_mask sticky_ms") &&
+	      k.settings.sticky_ms == 60000 && k.settings.mark_mask == 0xff00 &&
+	      k.settings.holddown_ms == NFGATE_DEFAULT_HOLDDOWN_MS,
+	      "settings set: only the settings given");
+	st.mark_mask = 0x00ff00ff;
+	err = nfg_ipc_settings_set(&ipc, &st);
+	CHECK(err == -EINVAL && !strcmp(ipc.extack, "value out of range; attribute mark_mask"),
+	      "settings set refused: extack names the attribute ('%s')", ipc.extack);
+
+	fw.proto = IPPROTO_TCP;
+	fw.port = 8080;
+	inet_pton(AF_INET, "192.168.0.11", &fw.to_addr);
+	NFG_MARK(&fw, NFGATE_FORWARD_A_PROTO);
+	NFG_MARK(&fw, NFGATE_FORWARD_A_PORT);
+	NFG_MARK(&fw, NFGATE_FORWARD_A_TO_ADDR);
+	err = nfg_ipc_forward_set(&ipc, &fw);
+	CHECK(err == 0 && logged("FORWARD_SET tcp 8080 192.168.0.11:8080"),
+	      "forward set: ports as be16, to_port defaults to the port");
+	fw.proto = IPPROTO_UDP;
+	fw.port = 53;
+	fw.to_port = 5353;
+	strcpy(fw.uplink, "ppp0");
+	NFG_MARK(&fw, NFGATE_FORWARD_A_TO_PORT);
+	NFG_MARK(&fw, NFGATE_FORWARD_A_UPLINK);
+	fw.present |= 1U << NFGATE_FORWARD_A_HITS;	/* RO, never sent */
+	err = nfg_ipc_forward_set(&ipc, &fw);
+	CHECK(err == 0 && logged("FORWARD_SET udp 53 192.168.0.11:5353 ppp0"),
+	      "forward set with to_port and uplink, hits not sent");
+	k.fws[0].hits = 1ULL << 40;
+	k.split = true;
+	err = nfg_ipc_forward_dump(&ipc, &list, &n, &gen);
+	k.split = false;
+	CHECK(err == 0 && n == 2 && list[0].proto == IPPROTO_TCP && list[0].port == 8080 &&
+	      list[0].to_port == 8080 && list[0].hits == 1ULL << 40 &&
+	      !NFG_HAS(&list[0], NFGATE_FORWARD_A_UPLINK) &&
+	      list[1].port == 53 && list[1].to_port == 5353 && !strcmp(list[1].uplink, "ppp0") &&
+	      gen == k.generation, "forward dump: decoded, over several datagrams");
+	free(list);
+	k.dumps = 0;
+	err = nfg_ipc_forward_del(&ipc, IPPROTO_UDP, 53);
+	CHECK(err == 0 && k.nfw == 1 && logged("FORWARD_DEL udp 53"), "forward del");
+	err = nfg_ipc_forward_del(&ipc, IPPROTO_UDP, 53);
+	CHECK(err == -ENOENT && !strcmp(ipc.extack, "no forward with this protocol and port; attribute port"),
+	      "forward del unknown: -ENOENT, extack names port ('%s')", ipc.extack);
+	fw.present = (1U << NFGATE_FORWARD_A_PROTO) | (1U << NFGATE_FORWARD_A_PORT);
+	err = nfg_ipc_forward_set(&ipc, &fw);
+	CHECK(err == -EINVAL && !strcmp(ipc.extack, "missing attribute to_addr"),
+	      "forward set without to_addr: missing attribute named ('%s')", ipc.extack);
+
+	k.old_module = true;
+	err = nfg_ipc_settings_get(&ipc, &got, NULL);
+	CHECK(err == -EOPNOTSUPP, "a module without settings: -EOPNOTSUPP");
+	k.old_module = false;
+}
+
 static int n_events;
 static struct nfg_msg last;
 
@@ -187,6 +266,35 @@ static void events(void)
 	CHECK(nfg_ipc_read_events(&ipc, on_event, NULL) == 0 && n_events == 2 &&
 	      last.uplink.present == (1U << NFGATE_UPLINK_A_IFNAME),
 	      "deletion event: the key only");
+	{
+		struct nfg_msg m = { .event = NFGATE_EVENT_UPLINK_FLUSH, .has_uplink = true,
+				     .uplink = *u, .has_flushed = true, .flushed = 3,
+				     .has_resets = true, .resets = 2 };
+
+		fake_event_msg(&k, &m);
+		CHECK(nfg_ipc_read_events(&ipc, on_event, NULL) == 0 && n_events == 3 &&
+		      last.event == NFGATE_EVENT_UPLINK_FLUSH && last.has_flushed &&
+		      last.flushed == 3 && last.has_resets && last.resets == 2 &&
+		      !NFG_HAS(&last.uplink, NFGATE_UPLINK_A_FLOWS) &&
+		      NFG_HAS(&last.uplink, NFGATE_UPLINK_A_USABLE),
+		      "uplink_flush event: flushed, resets, an uplink without flows");
+		memset(&m, 0, sizeof(m));
+		m.event = NFGATE_EVENT_SETTINGS;
+		m.has_settings = true;
+		m.settings = k.settings;
+		fake_event_msg(&k, &m);
+		CHECK(nfg_ipc_read_events(&ipc, on_event, NULL) == 0 && last.has_settings &&
+		      last.settings.mark_mask == NFGATE_DEFAULT_MARK_MASK && !last.has_uplink,
+		      "settings event decoded");
+		memset(&m, 0, sizeof(m));
+		m.event = NFGATE_EVENT_FORWARD_DEL;
+		m.has_forward = true;
+		m.forward = *fake_add_forward(&k, IPPROTO_UDP, 53, "192.168.0.2");
+		fake_event_msg(&k, &m);
+		CHECK(nfg_ipc_read_events(&ipc, on_event, NULL) == 0 && last.has_forward &&
+		      last.forward.port == 53 && last.forward.proto == IPPROTO_UDP,
+		      "forward_del event decoded");
+	}
 }
 
 static struct nfg_config config(const char *text)
@@ -220,7 +328,8 @@ static void apply(void)
 	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
 		     "[uplink ppp0]\nweight = 3\n[uplink wwan0]\ntier = 1\n");
 
-	err = nfg_plan_build(&cfg, NULL, k.ups, k.n, &plan);
+	err = nfg_plan_build(&cfg, &(struct nfg_kstate){ .settings = &k.settings,
+			     .ups = k.ups, .n_ups = k.n }, &plan);
 	CHECK(err == 0 && plan.n == 4 && plan.ops[0].type == NFG_OP_LAN_SET &&
 	      plan.ops[1].type == NFG_OP_UPLINK_SET && plan.ops[2].type == NFG_OP_UPLINK_SET &&
 	      plan.ops[3].type == NFG_OP_UPLINK_DEL,
@@ -261,6 +370,92 @@ static void apply(void)
 	nfg_config_free(&cfg);
 }
 
+static void apply_settings_forwards(void)
+{
+	struct nfg_errors errs = { 0 };
+	struct nfg_config cfg;
+	struct nfg_forward *fw;
+	size_t changes;
+	int err;
+
+	setup();
+	fake_add_uplink(&k, "ppp0");
+	fw = fake_add_forward(&k, IPPROTO_TCP, 22, "192.168.0.2");	/* stale */
+	fw = fake_add_forward(&k, IPPROTO_TCP, 8080, "192.168.0.11");	/* changes */
+	fw->to_port = 80;
+	fw = fake_add_forward(&k, IPPROTO_UDP, 53, "192.168.0.3");	/* unchanged */
+	strcpy(fw->uplink, "ppp0");
+	k.has_lan = true;
+	strcpy(k.lan.ifname, "br0");
+	k.lan.addr = htonl(0xc0a80000);
+	k.lan.prefixlen = 22;
+	k.settings.skip_mark = 0x100;	/* set by hand, absent from the file */
+
+	/* at the kernel defaults, an absent key sends nothing */
+	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
+		     "[settings]\nsticky_ms = 60000\nholddown_ms = 5000\n"
+		     "[uplink ppp0]\n"
+		     "[forward tcp 8080]\nto = 192.168.0.11:8000\n"
+		     "[forward udp 53]\nto = 192.168.0.3\nuplink = ppp0\n"
+		     "[forward tcp 443]\nto = 192.168.0.11\n");
+	k.nlog = 0;
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	if (!CHECK(err == 0 && errs.n == 0 && changes == 4,
+		   "apply settings and forwards: 4 changes (%zu)", changes))
+		for (int i = 0; i < k.nlog; i++)
+			t_diag("%s", k.log[i]);
+	CHECK(k.nlog > 0 && !strcmp(k.log[0], "SETTINGS_SET skip_mark sticky_ms"),
+	      "apply: settings first, only those that differ: the file's, and a "
+	      "key absent from the file back to its default");
+	CHECK(k.settings.sticky_ms == 60000 && k.settings.skip_mark == 0 &&
+	      k.settings.holddown_ms == NFGATE_DEFAULT_HOLDDOWN_MS,
+	      "apply: the kernel's settings match the file");
+	CHECK(k.nlog == 4 && !strcmp(k.log[1], "FORWARD_DEL tcp 22") &&
+	      !strcmp(k.log[2], "FORWARD_SET tcp 8080 192.168.0.11:8000") &&
+	      !strcmp(k.log[3], "FORWARD_SET tcp 443 192.168.0.11:443"),
+	      "apply: stale forward deleted, changed and new ones set, unchanged left alone");
+	k.nlog = 0;
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	CHECK(err == 0 && changes == 0 && k.nlog == 0, "apply again: nothing to do");
+	nfg_config_free(&cfg);
+
+	/* keys removed from the file: back to the kernel defaults */
+	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n[uplink ppp0]\n");
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	CHECK(err == 0 && k.settings.sticky_ms == 0 && k.nfw == 0 &&
+	      logged("SETTINGS_SET sticky_ms"),
+	      "apply: [settings] and [forward]s removed: defaults sent, forwards deleted");
+	nfg_config_free(&cfg);
+
+	/* the kernel checks a forward against its LAN: the LAN goes first */
+	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n[uplink ppp0]\n"
+		     "[forward udp 5000]\nto = 192.168.0.9:6000\nuplink = ppp0\n");
+	k.lan.addr = htonl(0x0a000000);		/* the kernel's LAN changed meanwhile */
+	k.lan.prefixlen = 8;
+	k.nlog = 0;
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	CHECK(err == 0 && changes == 2 && !strcmp(k.log[0], "LAN_SET br0") &&
+	      !strcmp(k.log[1], "FORWARD_SET udp 5000 192.168.0.9:6000 ppp0"),
+	      "apply: the LAN is set before the forwards (checked against it)");
+	nfg_config_free(&cfg);
+
+	/* a module without settings and forwards, and a file without them */
+	k.old_module = true;
+	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n[uplink ppp0]\n");
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	CHECK(err == 0 && errs.n == 0, "apply on a module without settings: fine if the file has none");
+	nfg_config_free(&cfg);
+	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n[settings]\nsticky_ms = 1\n");
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	CHECK(err == -1 && errs.n == 1 &&
+	      !strcmp(errs.msg[0], "set settings sticky 1: Operation not supported"),
+	      "apply on a module without settings: the settings of the file fail, reported (%s)",
+	      errs.n ? errs.msg[0] : "");
+	nfg_errors_free(&errs);
+	nfg_config_free(&cfg);
+	k.old_module = false;
+}
+
 /* The host kernel: no nfgate here, but the controller and ext acks are real. */
 static void real_kernel(void)
 {
@@ -295,7 +490,9 @@ int main(void)
 	family();
 	commands();
 	events();
+	settings_forwards();
 	apply();
+	apply_settings_forwards();
 	real_kernel();
 	nfg_ipc_close(&ipc);
 	return t_end();

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The JSON writer and the JSON form of the objects. */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "harness.h"
 #include "json.h"
 
@@ -34,6 +36,7 @@ static struct nfg_uplink full_uplink(void)
 		.eff_weight = 3, .addr = htonl(0x64400002), .flows = 12,
 		.changed_ms = 1000, .tx_packets = 1, .tx_bytes = 2,
 		.rx_packets = 3, .rx_bytes = 18446744073709551615ULL,
+		.id = 2, .usable = 1,
 	};
 
 	for (size_t i = 0; i < nfg_uplink_nfields; i++)
@@ -48,6 +51,8 @@ int main(void)
 			       .addr = htonl(0xc0a80000), .prefixlen = 22 };
 	struct nfg_stats st = { 0 };
 	struct nfg_msg msg = { 0 };
+	struct nfg_settings settings;
+	struct nfg_forward fw = { 0 };
 	struct json j;
 	FILE *f;
 
@@ -96,8 +101,9 @@ int main(void)
 		  "\"tier\":0,\"weight\":3,\"health\":1000,\"effective_weight\":3,"
 		  "\"address\":\"100.64.0.2\",\"flows\":12,\"changed_ms\":1000,"
 		  "\"changed_ago_ms\":5000,\"tx_packets\":1,\"tx_bytes\":2,"
-		  "\"rx_packets\":3,\"rx_bytes\":18446744073709551615}\n",
-	       "uplink: every key, snake_case, numbers as numbers");
+		  "\"rx_packets\":3,\"rx_bytes\":18446744073709551615,"
+		  "\"id\":2,\"usable\":true}\n",
+	       "uplink: every key, snake_case, numbers as numbers, usable a bool");
 
 	up.present = (1U << NFGATE_UPLINK_A_IFNAME) | (1U << NFGATE_UPLINK_A_OPER);
 	up.oper = NFGATE_OPER_ABSENT;
@@ -109,7 +115,7 @@ int main(void)
 		  "\"tier\":null,\"weight\":null,\"health\":null,\"effective_weight\":null,"
 		  "\"address\":null,\"flows\":null,\"changed_ms\":null,"
 		  "\"changed_ago_ms\":null,\"tx_packets\":null,\"tx_bytes\":null,"
-		  "\"rx_packets\":null,\"rx_bytes\":null}\n",
+		  "\"rx_packets\":null,\"rx_bytes\":null,\"id\":null,\"usable\":null}\n",
 	       "uplink (show): attributes not sent are null");
 
 	up = full_uplink();
@@ -152,8 +158,55 @@ int main(void)
 	json_init(&j, f, false);
 	nfg_json_stats(&j, NULL, &st, true);
 	json_finish(&j);
-	expect(f, "{\"pre_routing\":10,\"local_out\":null,\"forward\":7,\"post_routing\":null}\n",
-	       "stats");
+	expect(f, "{\"pre_routing\":10,\"local_out\":null,\"forward\":7,\"post_routing\":null,"
+		  "\"flow_pinned\":null,\"flow_inbound\":null,\"no_uplink\":null,"
+		  "\"rerouted\":null,\"reroute_failed\":null,\"masqueraded\":null,"
+		  "\"port_forwarded\":null,\"hairpin\":null,\"spoof_dropped\":null,"
+		  "\"flushed\":null,\"resets_sent\":null}\n",
+	       "stats: every counter of enum nfgate_stat, PAD left out");
+	for (unsigned int i = 1; i <= NFGATE_STAT_MAX; i++)
+		if (i != NFGATE_STAT_PAD && !nfg_stat_name(i))
+			CHECK(0, "stat %u has a name", i);
+
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_settings_defaults(&settings);
+	nfg_json_settings(&j, NULL, &settings, true);
+	json_finish(&j);
+	expect(f, "{\"mark_mask\":16711680,\"skip_mark\":0,\"failover_rst\":true,"
+		  "\"holddown_ms\":5000,\"sticky_ms\":0}\n",
+	       "settings: marks as numbers, failover_rst a bool");
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_settings(&j, NULL, NULL, true);
+	json_finish(&j);
+	expect(f, "null\n", "no settings (old module): null");
+
+	fw.proto = IPPROTO_UDP;
+	fw.port = 53;
+	fw.to_addr = htonl(0xc0a8000b);
+	fw.to_port = 5353;
+	fw.hits = 7;
+	fw.present = (1U << NFGATE_FORWARD_A_PROTO) | (1U << NFGATE_FORWARD_A_PORT) |
+		     (1U << NFGATE_FORWARD_A_TO_ADDR) | (1U << NFGATE_FORWARD_A_TO_PORT) |
+		     (1U << NFGATE_FORWARD_A_HITS);
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_forward(&j, NULL, &fw, true);
+	json_finish(&j);
+	expect(f, "{\"proto\":\"udp\",\"port\":53,\"to_addr\":\"192.168.0.11\","
+		  "\"to_port\":5353,\"uplink\":null,\"hits\":7}\n",
+	       "forward: proto a string, uplink null for every uplink");
+	strcpy(fw.uplink, "ppp0");
+	NFG_MARK(&fw, NFGATE_FORWARD_A_UPLINK);
+	fw.proto = 99;
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_forward(&j, NULL, &fw, true);
+	json_finish(&j);
+	CHECK(strstr(out, "\"proto\":99,") && strstr(out, "\"uplink\":\"ppp0\""),
+	      "forward: an unknown protocol as its number, uplink a string");
+	fclose(f);
 
 	msg.cmd = NFGATE_CMD_EVENT;
 	msg.has_event = msg.has_generation = msg.has_uplink = true;
@@ -172,8 +225,51 @@ int main(void)
 		  "\"effective_weight\":0}}\n",
 	       "event: one line, only the attributes sent");
 
+	msg.event = NFGATE_EVENT_UPLINK_FLUSH;
+	msg.has_flushed = msg.has_resets = true;
+	msg.flushed = 3;
+	msg.resets = 2;
+	msg.uplink.present = 1U << NFGATE_UPLINK_A_IFNAME;
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_event(&j, &msg, "t");
+	json_finish(&j);
+	expect(f, "{\"time\":\"t\",\"event\":\"uplink_flush\",\"generation\":43,"
+		  "\"uplink\":{\"ifname\":\"wwan0\"},\"flushed\":3,\"resets\":2}\n",
+	       "uplink_flush event: flushed and resets");
+
+	memset(&msg, 0, sizeof(msg));
+	msg.has_event = msg.has_settings = true;
+	msg.event = NFGATE_EVENT_SETTINGS;
+	msg.settings.present = 1U << NFGATE_SETTINGS_A_STICKY_MS;
+	msg.settings.sticky_ms = 60000;
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_event(&j, &msg, "t");
+	json_finish(&j);
+	expect(f, "{\"time\":\"t\",\"event\":\"settings\",\"settings\":{\"sticky_ms\":60000}}\n",
+	       "settings event: only the attributes sent");
+
+	memset(&msg, 0, sizeof(msg));
+	msg.has_event = msg.has_forward = true;
+	msg.event = NFGATE_EVENT_FORWARD_NEW;
+	msg.forward = fw;
+	msg.forward.proto = IPPROTO_TCP;
+	msg.forward.present &= ~(1U << NFGATE_FORWARD_A_HITS);
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_event(&j, &msg, "t");
+	json_finish(&j);
+	expect(f, "{\"time\":\"t\",\"event\":\"forward_new\",\"forward\":{\"proto\":\"tcp\","
+		  "\"port\":53,\"to_addr\":\"192.168.0.11\",\"to_port\":5353,\"uplink\":\"ppp0\"}}\n",
+	       "forward_new event");
+	CHECK(!strcmp(nfg_event_name(NFGATE_EVENT_FORWARD_DEL), "forward_del") &&
+	      nfg_event_name(NFGATE_EVENT_MAX + 1) == NULL, "event names up to forward_del");
+
 	msg.event = 99;
-	msg.has_uplink = false;
+	msg.has_forward = false;
+	msg.has_generation = true;
+	msg.generation = 43;
 	f = open_out();
 	json_init(&j, f, false);
 	nfg_json_event(&j, &msg, "t");

@@ -35,7 +35,21 @@ check "nfgate help bogus" 2 "unknown subcommand" $NFGATE help bogus
 check "nfgate frob" 2 "nfgate: invalid subcommand 'frob'" $NFGATE frob
 check "nfgate -x" 2 "nfgate: -x: unknown option" $NFGATE -x
 check "nfgate -n (no name)" 2 "missing namespace name" $NFGATE -n
-check "nfgate set" 2 "nfgate: set: missing object: lan or uplink" $NFGATE set
+check "nfgate set" 2 "nfgate: set: missing object: lan, uplink, settings or forward" $NFGATE set
+check "nfgate help set: settings" 0 "nfgate set settings [mark-mask MASK]" $NFGATE help set
+check "nfgate help set: forward" 0 "nfgate set forward tcp|udp PORT to A.B.C.D[:PORT] [uplink IFNAME]" $NFGATE help set
+check "nfgate help del: forward" 0 "nfgate del forward tcp|udp PORT" $NFGATE help del
+check "nfgate set settings mark-mask 0xff00ff" 2 "nfgate: set settings: mark-mask: 0xff00ff is not one run of contiguous bits" \
+	$NFGATE set settings mark-mask 0xff00ff
+check "nfgate set settings failover-rst maybe" 2 "nfgate: set settings: failover-rst: 'maybe' is not a boolean" \
+	$NFGATE set settings failover-rst maybe
+check "nfgate set settings" 2 "nfgate: set settings: settings: nothing to set" $NFGATE set settings
+check "nfgate set forward tcp 0" 2 "nfgate: set forward: forward: port: 0 is out of range 1..65535" \
+	$NFGATE set forward tcp 0 to 192.168.0.11
+check "nfgate set forward to bad" 2 "nfgate: set forward: to: '192.168.0.300' is not an IPv4 address" \
+	$NFGATE set forward tcp 80 to 192.168.0.300
+check "nfgate del forward tcp" 2 "nfgate: del forward: forward: missing port" $NFGATE del forward tcp
+check "nfgate show forwards extra" 2 "too many arguments" $NFGATE show forwards extra
 check "nfgate set uplink ppp0 tier 99" 2 "nfgate: set uplink: tier: 99 is out of range 0..15" $NFGATE set uplink ppp0 tier 99
 check "nfgate del uplink" 2 "nfgate: del uplink: uplink: missing interface name" $NFGATE del uplink
 check "nfgate monitor extra" 2 "too many arguments" $NFGATE monitor extra
@@ -46,6 +60,12 @@ check "nfgated -x" 2 "Usage: nfgated" $NFGATED -x
 check "nfgated --check example" 0 "../nfgate.conf.example: OK" $NFGATED --check -c ../nfgate.conf.example
 check "nfgated -t bad config" 1 "configs/bad/01-weight-range.conf:7: weight: 5000 is out of range 0..1000" \
 	$NFGATED -t -c configs/bad/01-weight-range.conf
+check "nfgated -t bad [settings]" 1 "configs/bad/39-mark-mask-holes.conf:6: mark_mask: 0x00ff00ff is not one run" \
+	$NFGATED -t -c configs/bad/39-mark-mask-holes.conf
+check "nfgated -t bad [forward]" 1 "configs/bad/51-forward-to-outside-lan.conf:6: to: 192.168.4.11 is not in the LAN" \
+	$NFGATED -t -c configs/bad/51-forward-to-outside-lan.conf
+check "nfgated -t good forwards" 0 "OK (LAN br0, 1 uplink(s), 3 forward(s))" \
+	$NFGATED -t -c configs/good/settings-forwards.conf
 check "nfgated -t missing file" 1 "/nonexistent/nfgate.conf: No such file or directory" \
 	$NFGATED -t -c /nonexistent/nfgate.conf
 check "nfgated bad config: nothing applied, exit 1" 1 "is not valid, nothing applied" \
