@@ -1,67 +1,83 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck disable=SC2154 # setup_ns and ns_bg assign the variables named
 #
-# nfgate demo topology (run in the VM by `make demo`, tools/vm/demo.sh).
-# For now plain routing; nfgate's configuration comes later.
-#
-#                               +-- up1 --+
-#   lan --- [ router ] --wan1---+         +--- inet (198.51.100.1)
-#               |   \___wan2____+-- up2 --+
-#
-#   lan     eth0 192.168.1.2/24     default via 192.168.1.1
-#   router  lan0 192.168.1.1/24
-#           wan1 100.64.1.2/24      default via 100.64.1.1
-#           wan2 100.64.2.2/24
-#   up1     rtr 100.64.1.1/24, inet 198.18.1.1/24
-#   up2     rtr 100.64.2.1/24, inet 198.18.2.1/24
-#   inet    up1 198.18.1.2/24, up2 198.18.2.2/24, lo 198.51.100.1/32
+# `make demo`: the router end to end, in the VM, narrated. Builds the test
+# topology (topo.sh: a LAN bridge with two hosts, ppp0 over a real PPPoE
+# session, wwan0, the internet), starts nfgated with a config file, shows
+# traffic, a failover when the PPPoE session drops, and the failback.
 
 source "$(dirname "$0")/lib.sh"
+source "$SELFTESTS_DIR/topo.sh"
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
 
 require_root
-require_cmd ip ping
+nfgate_loaded || { nfgate_load || skip_all "cannot load nfgate.ko"; at_exit rmmod nfgate; }
 
-setup_ns lan router up1 up2 inet || exit 1
+say "Building the topology (real PPPoE session for ppp0; takes a while under emulation)"
+topo_setup || { ktap_fail "topology came up"; exit 1; }
+ktap_ok "topology up: ppp0 $(ppp0_addr), wwan0 10.0.2.2"
 
-ns_link "$lan" eth0 "$router" lan0
-ns_link "$router" wan1 "$up1" rtr
-ns_link "$router" wan2 "$up2" rtr
-ns_link "$up1" inet "$inet" up1
-ns_link "$up2" inet "$inet" up2
+cat > "$TOPO/nfgate.conf" <<CONF
+# ppp0 is the main line, wwan0 the 4G backup.
+[lan]
+interface = br0
+subnet = 192.168.0.0/22
 
-ip -n "$lan" addr add 192.168.1.2/24 dev eth0
-ip -n "$lan" route add default via 192.168.1.1
+[uplink ppp0]
+tier = 0
+weight = 1
 
-ip -n "$router" addr add 192.168.1.1/24 dev lan0
-ip -n "$router" addr add 100.64.1.2/24 dev wan1
-ip -n "$router" addr add 100.64.2.2/24 dev wan2
-ip -n "$router" route add default via 100.64.1.1
-ns_sysctl "$router" net.ipv4.ip_forward=1
+[uplink wwan0]
+tier = 1
+weight = 1
 
-i=1
-for up in "$up1" "$up2"; do
-	ip -n "$up" addr add 100.64.$i.1/24 dev rtr
-	ip -n "$up" addr add 198.18.$i.1/24 dev inet
-	ip -n "$up" route add default via 198.18.$i.2
-	ip -n "$up" route add 192.168.1.0/24 via 100.64.$i.2
-	ns_sysctl "$up" net.ipv4.ip_forward=1
-	ip -n "$inet" addr add 198.18.$i.2/24 dev up$i
-	i=$((i + 1))
-done
-ip -n "$inet" addr add 198.51.100.1/32 dev lo
-ip -n "$inet" route add 192.168.1.0/24 via 198.18.1.1
-ip -n "$inet" route add 100.64.1.0/24 via 198.18.1.1
-ip -n "$inet" route add 100.64.2.0/24 via 198.18.2.1
+[settings]
+holddown_ms = 2000
 
-echo "# router:"
-ip -n "$router" -br addr | sed 's/^/#   /'
-ip -n "$router" route | sed 's/^/#   /'
+[forward tcp 8080]
+to = 192.168.0.11:7000
+CONF
+say "nfgated reads its config and pushes it into the kernel"
+run cat "$TOPO/nfgate.conf"
+NFGATED=$SELFTESTS_DIR/../userspace/nfgated
+ip netns exec "$router" "$NFGATED" -f -c "$TOPO/nfgate.conf" > "$TOPO/nfgated.log" 2>&1 &
+at_exit "kill $!"
+slowwait 20 sh -c "ip netns exec $router $NFGATE -j show | grep -q wwan0"
+ip netns exec "$router" "$NFGATE" monitor > "$TOPO/monitor.log" 2>&1 &
+at_exit "kill $!"
 
-check "lan reaches the router" busywait 5000 ns_ping "$lan" 192.168.1.1
-check "lan reaches the internet host through up1" \
-	busywait 5000 ns_ping "$lan" 198.51.100.1
-check "router reaches the internet host from wan2" \
-	busywait 5000 ns_ping "$router" 198.51.100.1 -I 100.64.2.2
-echo "# + lan: ping -c 3 198.51.100.1"
-in_ns "$lan" ping -n -c 3 -i 0.2 198.51.100.1 | sed 's/^/#   /'
+say "nfgate show"
+run nf show
+
+say "LAN hosts open connections: the server on the internet sees ppp0's address"
+run topo_ask "$lan1" 3
+run topo_ask "$lan2" 2 --udp
+
+say "The PPPoE line drops (the ISP ends the session)"
+topo_pppoe_server_stop
+t0=$(date +%s%3N)
+busywait 20000 sh -c "ip netns exec $lan1 python3 $WHOAMI ask $SERVER $WHOAMI_PORT 1 --timeout 0.5 | grep -q 10.0.2.2"
+echo "first new connection through wwan0 after $(( $(date +%s%3N) - t0 )) ms"
+run topo_ask "$lan1" 3
+run nf show uplinks
+
+say "The line comes back: after the hold-down, new connections use ppp0 again"
+topo_pppoe_server_start
+slowwait 90 ppp0_up
+busywait 20000 sh -c "ip netns exec $lan1 python3 $WHOAMI ask $SERVER $WHOAMI_PORT 1 --timeout 0.5 | grep -q $(ppp0_addr)"
+run topo_ask "$lan1" 3
+
+say "A port forward from the internet to a LAN server (lan2:7000 on ppp0:8080)"
+ip netns exec "$lan2" python3 "$WHOAMI" serve 192.168.0.11 7000 > /dev/null 2>&1 &
+at_exit "kill $!"
+busywait 5000 sh -c "ip netns exec $lan2 ss -Hltn 'sport = :7000' | grep -q ."
+run ip netns exec "$inet" python3 "$WHOAMI" ask "$(ppp0_addr)" 8080
+
+say "Events seen by nfgate monitor"
+cat "$TOPO/monitor.log"
+
+say "nfgate show"
+run nf show
+ktap_ok "demo ran to the end"
