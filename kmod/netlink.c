@@ -49,6 +49,14 @@ static const struct nla_policy nfgate_uplink_policy[NFGATE_UPLINK_A_MAX + 1] = {
 	[NFGATE_UPLINK_A_PAD]	= NFGATE_RO("PAD is not an input"),
 	[NFGATE_UPLINK_A_ID]	= NFGATE_RO("uplink ID is read-only"),
 	[NFGATE_UPLINK_A_USABLE] = NFGATE_RO("uplink USABLE is read-only"),
+	[NFGATE_UPLINK_A_HEALTH_STATE] = NLA_POLICY_MAX(NLA_U8, NFGATE_HEALTH_STATE_MAX),
+	[NFGATE_UPLINK_A_HEALTH_REASON] = NLA_POLICY_MAX(NLA_U8, NFGATE_REASON_MAX),
+	[NFGATE_UPLINK_A_HEALTH_SINCE_MS] = NFGATE_RO("uplink HEALTH_SINCE_MS is read-only"),
+	[NFGATE_UPLINK_A_PROBE_LOSS] = NLA_POLICY_MAX(NLA_U32, 10000),
+	[NFGATE_UPLINK_A_PROBE_RTT_US] = { .type = NLA_U32 },
+	[NFGATE_UPLINK_A_PROBE_JITTER_US] = { .type = NLA_U32 },
+	[NFGATE_UPLINK_A_SYN_SENT] = NFGATE_RO("uplink SYN counters are read-only"),
+	[NFGATE_UPLINK_A_SYN_ANSWERED] = NFGATE_RO("uplink SYN counters are read-only"),
 };
 
 static const struct nla_policy nfgate_settings_policy[NFGATE_SETTINGS_A_MAX + 1] = {

@@ -41,7 +41,19 @@ enum nfgate_uplink_dir { NFGATE_DIR_TX, NFGATE_DIR_RX, __NFGATE_DIR_LAST };
 struct nfgate_uplink_pcpu {
 	u64_stats_t packets[__NFGATE_DIR_LAST];
 	u64_stats_t bytes[__NFGATE_DIR_LAST];
+	u64_stats_t syn_sent;		/* the passive health signal */
+	u64_stats_t syn_answered;
 	struct u64_stats_sync syncp;
+};
+
+/* What the agent last reported of an uplink's health (see the uapi). */
+struct nfgate_health_report {
+	u8 state;
+	u8 reason;
+	u32 loss;		/* 1/100 % */
+	u32 rtt_us;
+	u32 jitter_us;
+	u64 since_ms;
 };
 
 struct nfgate_uplink {
@@ -59,6 +71,7 @@ struct nfgate_uplink {
 	u32 health;
 	u64 changed_ms;
 	unsigned long usable_after;	/* jiffies: end of the hold-down */
+	struct nfgate_health_report report;	/* under nn->lock */
 	struct nfgate_uplink_pcpu __percpu *stats;
 };
 
@@ -145,7 +158,9 @@ int nfgate_stats_fill(struct sk_buff *skb, struct nfgate_net *nn);
 void nfgate_uplink_account(struct nfgate_uplink *up, enum nfgate_uplink_dir dir,
 			   unsigned int len);
 void nfgate_uplink_stats_read(const struct nfgate_uplink *up, u64 *packets,
-			      u64 *bytes);
+			      u64 *bytes, u64 *syn);
+enum nfgate_syn { NFGATE_SYN_SENT, NFGATE_SYN_ANSWERED, __NFGATE_SYN_LAST };
+void nfgate_uplink_syn(struct nfgate_uplink *up, enum nfgate_syn what);
 
 /* settings.c */
 void nfgate_settings_init(struct nfgate_net *nn);
@@ -207,6 +222,7 @@ struct nfgate_uplink *nfgate_uplink_by_id(struct nfgate_net *nn, u32 id);
 #define NFGATE_FLOWS_UNKNOWN	UINT_MAX
 int nfgate_uplink_fill(struct sk_buff *skb, const struct nfgate_uplink *up,
 		       unsigned int flows);
+u32 nfgate_uplink_share(const struct nfgate_uplink *up);
 u32 nfgate_uplink_eff_weight(const struct nfgate_uplink *up);
 void nfgate_uplink_dev_event(struct nfgate_net *nn, struct net_device *dev);
 int nfgate_uplink_notifiers_register(void);

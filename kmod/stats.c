@@ -87,16 +87,29 @@ void nfgate_uplink_account(struct nfgate_uplink *up, enum nfgate_uplink_dir dir,
 	put_cpu_ptr(up->stats);
 }
 
+void nfgate_uplink_syn(struct nfgate_uplink *up, enum nfgate_syn what)
+{
+	struct nfgate_uplink_pcpu *st = get_cpu_ptr(up->stats);
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&st->syncp);
+	u64_stats_inc(what == NFGATE_SYN_SENT ? &st->syn_sent :
+		      &st->syn_answered);
+	u64_stats_update_end_irqrestore(&st->syncp, flags);
+	put_cpu_ptr(up->stats);
+}
+
 void nfgate_uplink_stats_read(const struct nfgate_uplink *up, u64 *packets,
-			      u64 *bytes)
+			      u64 *bytes, u64 *syn)
 {
 	int cpu, d;
 
 	for (d = 0; d < __NFGATE_DIR_LAST; d++)
 		packets[d] = bytes[d] = 0;
+	syn[NFGATE_SYN_SENT] = syn[NFGATE_SYN_ANSWERED] = 0;
 	for_each_possible_cpu(cpu) {
 		const struct nfgate_uplink_pcpu *st = per_cpu_ptr(up->stats, cpu);
-		u64 p[__NFGATE_DIR_LAST], b[__NFGATE_DIR_LAST];
+		u64 p[__NFGATE_DIR_LAST], b[__NFGATE_DIR_LAST], s, a;
 		unsigned int start;
 
 		do {
@@ -105,10 +118,14 @@ void nfgate_uplink_stats_read(const struct nfgate_uplink *up, u64 *packets,
 				p[d] = u64_stats_read(&st->packets[d]);
 				b[d] = u64_stats_read(&st->bytes[d]);
 			}
+			s = u64_stats_read(&st->syn_sent);
+			a = u64_stats_read(&st->syn_answered);
 		} while (u64_stats_fetch_retry(&st->syncp, start));
 		for (d = 0; d < __NFGATE_DIR_LAST; d++) {
 			packets[d] += p[d];
 			bytes[d] += b[d];
 		}
+		syn[NFGATE_SYN_SENT] += s;
+		syn[NFGATE_SYN_ANSWERED] += a;
 	}
 }

@@ -22,6 +22,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_ecache.h>
 #include <net/route.h>
+#include <net/tcp.h>
 
 #include "nfgate.h"
 #include "wchoice.h"
@@ -32,7 +33,7 @@
 
 bool nfgate_uplink_usable(const struct nfgate_uplink *up)
 {
-	return nfgate_uplink_eff_weight(up) &&
+	return nfgate_uplink_share(up) &&
 	       time_after_eq(jiffies, READ_ONCE(up->usable_after));
 }
 
@@ -105,7 +106,7 @@ static struct nfgate_uplink *nfgate_choose(struct nfgate_net *nn, __be32 host)
 		if (!nfgate_uplink_usable(up) ||
 		    !nfgate_uplink_carrier(nn->net, up))
 			continue;
-		cand[n].weight = nfgate_uplink_eff_weight(up);
+		cand[n].weight = nfgate_uplink_share(up);
 		cand[n].tier = READ_ONCE(up->tier);
 		ups[n++] = up;
 	}
@@ -115,6 +116,21 @@ static struct nfgate_uplink *nfgate_choose(struct nfgate_net *nn, __be32 host)
 	if (st)
 		nfgate_sticky_put(nn, st, host, ups[i]);
 	return ups[i];
+}
+
+/* The SYN, RST and ACK flags of a TCP packet, 0 for anything else. */
+static u8 nfgate_tcp_flags(const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	u8 _flags;
+	const u8 *flags;
+
+	if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
+		return 0;
+	/* Byte 13 of the TCP header: CWR ECE URG ACK PSH RST SYN FIN. */
+	flags = skb_header_pointer(skb, ip_hdrlen(skb) + 13, 1, &_flags);
+	return flags ? *flags & (TCPHDR_SYN | TCPHDR_RST |
+				 TCPHDR_ACK) : 0;
 }
 
 static void nfgate_ct_pin(struct nfgate_net *nn, struct nf_conn *ct,
@@ -185,6 +201,8 @@ static unsigned int nfgate_steer(struct nfgate_net *nn, struct sk_buff *skb,
 		}
 		nfgate_ct_pin(nn, ct, up);
 		nfgate_stat_inc(nn, NFGATE_STAT_FLOW_PINNED);
+		if (nfgate_tcp_flags(skb) == TCPHDR_SYN)
+			nfgate_uplink_syn(up, NFGATE_SYN_SENT);
 	}
 	if (up == out_up)
 		return NF_ACCEPT;
@@ -197,15 +215,32 @@ static unsigned int nfgate_steer(struct nfgate_net *nn, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-/* PRE_ROUTING, packet from uplink @in_up: pin a new connection to it. */
+/*
+ * PRE_ROUTING, packet from uplink @in_up: pin a new connection to it; and
+ * count the answers to the connections it carries out (SYN-ACK, or a RST
+ * before the connection was established): the passive health signal.
+ */
 unsigned int nfgate_steer_inbound(struct nfgate_net *nn, struct sk_buff *skb,
 				  struct nfgate_uplink *in_up)
 {
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+	u8 flags;
 
-	if (!ct || ctinfo != IP_CT_NEW ||
-	    nfgate_mark_id(nn, READ_ONCE(ct->mark)))
+	if (!ct)
+		return NF_ACCEPT;
+	if (CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY) {
+		if (nf_ct_protonum(ct) != IPPROTO_TCP ||
+		    nfgate_mark_id(nn, READ_ONCE(ct->mark)) != in_up->id)
+			return NF_ACCEPT;
+		flags = nfgate_tcp_flags(skb);
+		if (flags == (TCPHDR_SYN | TCPHDR_ACK) ||
+		    ((flags & TCPHDR_RST) &&
+		     !test_bit(IPS_ASSURED_BIT, &ct->status)))
+			nfgate_uplink_syn(in_up, NFGATE_SYN_ANSWERED);
+		return NF_ACCEPT;
+	}
+	if (ctinfo != IP_CT_NEW || nfgate_mark_id(nn, READ_ONCE(ct->mark)))
 		return NF_ACCEPT;
 	nfgate_ct_pin(nn, ct, in_up);
 	nfgate_stat_inc(nn, NFGATE_STAT_FLOW_INBOUND);

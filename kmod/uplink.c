@@ -15,6 +15,11 @@
 
 #include "nfgate.h"
 
+static u64 nfgate_now_ms(void)
+{
+	return div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
+}
+
 struct nfgate_uplink *nfgate_uplink_find(struct nfgate_net *nn,
 					 const char *ifname)
 {
@@ -52,13 +57,22 @@ static bool nfgate_uplink_alive(const struct nfgate_uplink *up)
 	return up->oper == NFGATE_OPER_UP && up->health;
 }
 
-u32 nfgate_uplink_eff_weight(const struct nfgate_uplink *up)
+/*
+ * The uplink's share of new connections: weight * health, exactly (a weight
+ * of 1 at health 126 must still get its 12.6 %), 0 unless it is up.
+ */
+u32 nfgate_uplink_share(const struct nfgate_uplink *up)
 {
 	if (READ_ONCE(up->oper) != NFGATE_OPER_UP ||
 	    READ_ONCE(up->admin) != NFGATE_ADMIN_UP)
 		return 0;
-	return READ_ONCE(up->weight) * READ_ONCE(up->health) /
-	       NFGATE_HEALTH_MAX;
+	return READ_ONCE(up->weight) * READ_ONCE(up->health);
+}
+
+/* For people: the share in units of weight, rounded down. */
+u32 nfgate_uplink_eff_weight(const struct nfgate_uplink *up)
+{
+	return nfgate_uplink_share(up) / NFGATE_HEALTH_MAX;
 }
 
 /*
@@ -88,8 +102,38 @@ static bool nfgate_uplink_refresh(struct nfgate_net *nn,
 		WRITE_ONCE(up->usable_after, jiffies +
 			   msecs_to_jiffies(READ_ONCE(nn->holddown_ms)));
 	WRITE_ONCE(up->oper, oper);
-	up->changed_ms = div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
+	up->changed_ms = nfgate_now_ms();
 	return true;
+}
+
+/* The agent's report. Returns true when its health state changed. */
+static bool nfgate_uplink_set_report(struct nfgate_uplink *up,
+				     struct nlattr **tb)
+{
+	struct nfgate_health_report *r = &up->report;
+	bool changed = false;
+
+	if (tb[NFGATE_UPLINK_A_HEALTH_REASON])
+		WRITE_ONCE(r->reason,
+			   nla_get_u8(tb[NFGATE_UPLINK_A_HEALTH_REASON]));
+	if (tb[NFGATE_UPLINK_A_HEALTH_STATE]) {
+		u8 state = nla_get_u8(tb[NFGATE_UPLINK_A_HEALTH_STATE]);
+
+		changed = state != r->state;
+		if (changed) {
+			WRITE_ONCE(r->state, state);
+			WRITE_ONCE(r->since_ms, nfgate_now_ms());
+		}
+	}
+	if (tb[NFGATE_UPLINK_A_PROBE_LOSS])
+		WRITE_ONCE(r->loss, nla_get_u32(tb[NFGATE_UPLINK_A_PROBE_LOSS]));
+	if (tb[NFGATE_UPLINK_A_PROBE_RTT_US])
+		WRITE_ONCE(r->rtt_us,
+			   nla_get_u32(tb[NFGATE_UPLINK_A_PROBE_RTT_US]));
+	if (tb[NFGATE_UPLINK_A_PROBE_JITTER_US])
+		WRITE_ONCE(r->jitter_us,
+			   nla_get_u32(tb[NFGATE_UPLINK_A_PROBE_JITTER_US]));
+	return changed;
 }
 
 static void nfgate_uplink_free_rcu(struct rcu_head *head)
@@ -143,7 +187,8 @@ static struct nfgate_uplink *nfgate_uplink_new(struct nfgate_net *nn,
 	up->health = NFGATE_HEALTH_MAX;
 	up->admin = NFGATE_ADMIN_UP;
 	up->oper = NFGATE_OPER_ABSENT;
-	up->changed_ms = div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
+	up->changed_ms = nfgate_now_ms();
+	up->report.since_ms = up->changed_ms;
 	up->usable_after = jiffies;
 	return up;
 }
@@ -154,6 +199,7 @@ int nfgate_uplink_set(struct nfgate_net *nn, struct nlattr **tb,
 	char ifname[IFNAMSIZ];
 	struct nfgate_uplink *up;
 	bool created = false;
+	bool health_changed;
 	bool was_alive;
 	int err;
 
@@ -187,6 +233,7 @@ int nfgate_uplink_set(struct nfgate_net *nn, struct nlattr **tb,
 		WRITE_ONCE(up->health, nla_get_u32(tb[NFGATE_UPLINK_A_HEALTH]));
 	if (tb[NFGATE_UPLINK_A_ADMIN])
 		WRITE_ONCE(up->admin, nla_get_u8(tb[NFGATE_UPLINK_A_ADMIN]));
+	health_changed = nfgate_uplink_set_report(up, tb);
 
 	if (created) {
 		nfgate_uplink_refresh(nn, up);
@@ -205,6 +252,8 @@ int nfgate_uplink_set(struct nfgate_net *nn, struct nlattr **tb,
 	nn->generation++;
 	nfgate_notify(nn, created ? NFGATE_EVENT_UPLINK_NEW :
 		      NFGATE_EVENT_UPLINK_CHANGE, NULL, up);
+	if (health_changed)
+		nfgate_notify(nn, NFGATE_EVENT_UPLINK_HEALTH, NULL, up);
 	if (was_alive && !nfgate_uplink_alive(up))
 		nfgate_failover_flush(nn, up);
 	return 0;
@@ -254,10 +303,12 @@ int nfgate_uplink_fill(struct sk_buff *skb, const struct nfgate_uplink *up,
 {
 	u64 packets[__NFGATE_DIR_LAST], bytes[__NFGATE_DIR_LAST];
 	struct nlattr *nest = nla_nest_start(skb, NFGATE_A_UPLINK);
+	const struct nfgate_health_report *r = &up->report;
+	u64 syn[__NFGATE_SYN_LAST];
 
 	if (!nest)
 		return -EMSGSIZE;
-	nfgate_uplink_stats_read(up, packets, bytes);
+	nfgate_uplink_stats_read(up, packets, bytes, syn);
 	if (nla_put_string(skb, NFGATE_UPLINK_A_IFNAME, up->ifname) ||
 	    nla_put_u32(skb, NFGATE_UPLINK_A_IFINDEX, READ_ONCE(up->ifindex)) ||
 	    nla_put_u8(skb, NFGATE_UPLINK_A_TIER, READ_ONCE(up->tier)) ||
@@ -281,7 +332,21 @@ int nfgate_uplink_fill(struct sk_buff *skb, const struct nfgate_uplink *up,
 	    nla_put_u64_64bit(skb, NFGATE_UPLINK_A_RX_PACKETS,
 			      packets[NFGATE_DIR_RX], NFGATE_UPLINK_A_PAD) ||
 	    nla_put_u64_64bit(skb, NFGATE_UPLINK_A_RX_BYTES,
-			      bytes[NFGATE_DIR_RX], NFGATE_UPLINK_A_PAD)) {
+			      bytes[NFGATE_DIR_RX], NFGATE_UPLINK_A_PAD) ||
+	    nla_put_u8(skb, NFGATE_UPLINK_A_HEALTH_STATE, READ_ONCE(r->state)) ||
+	    nla_put_u8(skb, NFGATE_UPLINK_A_HEALTH_REASON,
+		       READ_ONCE(r->reason)) ||
+	    nla_put_u64_64bit(skb, NFGATE_UPLINK_A_HEALTH_SINCE_MS,
+			      READ_ONCE(r->since_ms), NFGATE_UPLINK_A_PAD) ||
+	    nla_put_u32(skb, NFGATE_UPLINK_A_PROBE_LOSS, READ_ONCE(r->loss)) ||
+	    nla_put_u32(skb, NFGATE_UPLINK_A_PROBE_RTT_US,
+			READ_ONCE(r->rtt_us)) ||
+	    nla_put_u32(skb, NFGATE_UPLINK_A_PROBE_JITTER_US,
+			READ_ONCE(r->jitter_us)) ||
+	    nla_put_u64_64bit(skb, NFGATE_UPLINK_A_SYN_SENT,
+			      syn[NFGATE_SYN_SENT], NFGATE_UPLINK_A_PAD) ||
+	    nla_put_u64_64bit(skb, NFGATE_UPLINK_A_SYN_ANSWERED,
+			      syn[NFGATE_SYN_ANSWERED], NFGATE_UPLINK_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

@@ -45,8 +45,9 @@
  *     NFGATE_UPLINK_A_HEALTH: NLA_U32, 0..NFGATE_HEALTH_MAX, fed by the agent
  *     NFGATE_UPLINK_A_ADMIN: NLA_U8, enum nfgate_admin_state
  *     NFGATE_UPLINK_A_OPER: NLA_U8 RO, enum nfgate_oper_state
- *     NFGATE_UPLINK_A_EFF_WEIGHT: NLA_U32 RO, weight * health / HEALTH_MAX,
- *       0 unless the uplink is usable
+ *     NFGATE_UPLINK_A_EFF_WEIGHT: NLA_U32 RO, weight * health / HEALTH_MAX
+ *       rounded down, 0 unless the uplink is up (the choice itself uses
+ *       weight * health exactly)
  *     NFGATE_UPLINK_A_ADDR: NLA_BE32 RO, the device's primary IPv4 address
  *     NFGATE_UPLINK_A_FLOWS: NLA_U32 RO, connections currently pinned
  *     NFGATE_UPLINK_A_CHANGED_MS: NLA_U64 RO, CLOCK_BOOTTIME in ms of the
@@ -57,6 +58,21 @@
  *       in the conntrack mark (under the mark mask) of flows pinned to it
  *     NFGATE_UPLINK_A_USABLE: NLA_U8 RO, 1 while new connections may be
  *       given to it (up, admin up, effective weight > 0, hold-down over)
+ *     NFGATE_UPLINK_A_HEALTH_STATE: NLA_U8, enum nfgate_health_state, the
+ *       agent's verdict; a change is stamped and announced (UPLINK_HEALTH)
+ *     NFGATE_UPLINK_A_HEALTH_REASON: NLA_U8, enum nfgate_health_reason, why
+ *       the agent's verdict last changed
+ *     NFGATE_UPLINK_A_HEALTH_SINCE_MS: NLA_U64 RO, CLOCK_BOOTTIME in ms of
+ *       the last HEALTH_STATE change
+ *     NFGATE_UPLINK_A_PROBE_LOSS: NLA_U32, 0..10000, probe loss over the
+ *       agent's window in 1/100 of a percent
+ *     NFGATE_UPLINK_A_PROBE_RTT_US, NFGATE_UPLINK_A_PROBE_JITTER_US:
+ *       NLA_U32, probe round-trip time and its jitter (agent's window)
+ *     NFGATE_UPLINK_A_SYN_SENT: NLA_U64 RO, new TCP connections given to
+ *       this uplink (the first SYN seen)
+ *     NFGATE_UPLINK_A_SYN_ANSWERED: NLA_U64 RO, ... that got their SYN-ACK;
+ *       the passive signal: SYNs that stay unanswered while the other
+ *       uplink answers point to a silent blackhole before any probe misses
  *   NFGATE_A_GENERATION: NLA_U32 RO
  *
  * NFGATE_CMD_UPLINK_SET: doit, creates the uplink named by
@@ -203,6 +219,14 @@ enum nfgate_uplink_attr {
 	NFGATE_UPLINK_A_PAD,
 	NFGATE_UPLINK_A_ID,
 	NFGATE_UPLINK_A_USABLE,
+	NFGATE_UPLINK_A_HEALTH_STATE,
+	NFGATE_UPLINK_A_HEALTH_REASON,
+	NFGATE_UPLINK_A_HEALTH_SINCE_MS,
+	NFGATE_UPLINK_A_PROBE_LOSS,
+	NFGATE_UPLINK_A_PROBE_RTT_US,
+	NFGATE_UPLINK_A_PROBE_JITTER_US,
+	NFGATE_UPLINK_A_SYN_SENT,
+	NFGATE_UPLINK_A_SYN_ANSWERED,
 	__NFGATE_UPLINK_A_LAST
 };
 #define NFGATE_UPLINK_A_MAX (__NFGATE_UPLINK_A_LAST - 1)
@@ -237,6 +261,28 @@ enum nfgate_admin_state {
 	__NFGATE_ADMIN_LAST
 };
 #define NFGATE_ADMIN_MAX (__NFGATE_ADMIN_LAST - 1)
+
+enum nfgate_health_state {
+	NFGATE_HEALTH_UNKNOWN,		/* no agent verdict yet */
+	NFGATE_HEALTH_UP,
+	NFGATE_HEALTH_DEGRADED,		/* loss or latency above the limits */
+	NFGATE_HEALTH_DOWN,
+	__NFGATE_HEALTH_LAST
+};
+#define NFGATE_HEALTH_STATE_MAX (__NFGATE_HEALTH_LAST - 1)
+
+enum nfgate_health_reason {
+	NFGATE_REASON_NONE,
+	NFGATE_REASON_PROBES_LOST,	/* down-after consecutive misses */
+	NFGATE_REASON_PROBES_OK,	/* up-after consecutive successes */
+	NFGATE_REASON_LOSS,		/* loss over the window above the limit */
+	NFGATE_REASON_LATENCY,		/* RTT above the limit */
+	NFGATE_REASON_PASSIVE,		/* unanswered SYNs (SYN_SENT/ANSWERED) */
+	NFGATE_REASON_CARRIER,		/* device gone, down or without carrier */
+	NFGATE_REASON_DAMPENED,		/* flapping: held down until it settles */
+	__NFGATE_REASON_LAST
+};
+#define NFGATE_REASON_MAX (__NFGATE_REASON_LAST - 1)
 
 enum nfgate_oper_state {
 	NFGATE_OPER_ABSENT,	/* no device of that name */
@@ -280,6 +326,7 @@ enum nfgate_event {
 	NFGATE_EVENT_SETTINGS,
 	NFGATE_EVENT_FORWARD_NEW,
 	NFGATE_EVENT_FORWARD_DEL,
+	NFGATE_EVENT_UPLINK_HEALTH,	/* HEALTH_STATE changed (agent) */
 	__NFGATE_EVENT_LAST
 };
 #define NFGATE_EVENT_MAX (__NFGATE_EVENT_LAST - 1)
