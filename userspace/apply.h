@@ -5,8 +5,8 @@
  * executed. Order: settings, LAN, uplinks created/changed, stale forwards
  * deleted, forwards created/changed, then stale uplinks deleted, so
  * traffic always has an uplink while the set changes. Health is never
- * written: new uplinks start at NFGATE_HEALTH_MAX and existing ones keep
- * theirs. A setting absent from the file means the kernel's default: it is
+ * written here: new uplinks start at NFGATE_HEALTH_MAX and existing ones
+ * keep theirs; link health (hagent.c) owns it at run time. A setting absent from the file means the kernel's default: it is
  * sent only when the kernel holds another value (a key removed from the
  * file goes back to its default; a kernel at its defaults gets nothing).
  */

@@ -414,7 +414,7 @@ struct key_def {
 	uint16_t attr;			/* [settings]: NFGATE_SETTINGS_A_* */
 };
 
-#define MAX_KEYS 8
+#define MAX_KEYS NFG_UPLINK_KEYS_MAX
 
 struct parser {
 	const char *file;
@@ -426,6 +426,7 @@ struct parser {
 	const struct key_def *keys;	/* of the current section */
 	const struct key_def *key;	/* being set */
 	struct nfg_uplink *up;		/* current [uplink] */
+	struct nfg_conf_uplink *cu;	/* ... with its health settings */
 	struct nfg_conf_forward *fw;	/* current [forward] */
 	int seen[MAX_KEYS];		/* line of each key in this section */
 	unsigned int lan_seen;		/* keys of [lan] given, even if bad */
@@ -472,6 +473,168 @@ static int set_uplink_weight(struct parser *p, const char *v, char *err, size_t 
 static int set_uplink_admin(struct parser *p, const char *v, char *err, size_t n)
 {
 	return nfg_parse_admin(v, &p->up->admin, err, n);
+}
+
+/* The numeric and boolean health keys of [uplink]: attr indexes this table. */
+enum { HK_BOOL = 1 };
+static const struct health_key {
+	size_t offset;			/* in struct hl_params */
+	uint32_t min, max;
+	int flags;
+} health_keys[] = {
+#define HK(m, lo, hi, fl) { offsetof(struct hl_params, m), lo, hi, fl }
+	HK(interval_ms, 100, 60000, 0),
+	HK(timeout_ms, 50, 60000, 0),
+	HK(down_after, 1, 100, 0),
+	HK(up_after, 1, 100, 0),
+	HK(window, 1, HL_WINDOW_MAX, 0),
+	HK(loss_degraded, 0, 100, 0),
+	HK(loss_down, 0, 100, 0),
+	HK(rtt_degraded_ms, 0, 60000, 0),
+	HK(rtt_down_ms, 0, 60000, 0),
+	HK(degraded_health, 1, NFGATE_HEALTH_MAX, 0),
+	HK(passive, 0, 1, HK_BOOL),
+	HK(passive_window_ms, 100, 60000, 0),
+	HK(passive_min, 1, 1000, 0),
+	HK(passive_probation_s, 1, 3600, 0),
+	HK(dampening, 0, 1, HK_BOOL),
+	HK(half_life_s, 1, 3600, 0),
+	HK(suppress, 1000, 100000, 0),
+	HK(reuse, 1, 100000, 0),
+#undef HK
+};
+
+static int set_uplink_health(struct parser *p, const char *v, char *err, size_t n)
+{
+	const struct health_key *hk = &health_keys[p->key->attr];
+	char *dst = (char *)&p->cu->hl + hk->offset;
+	uint32_t x;
+
+	if (hk->flags & HK_BOOL) {
+		uint8_t b;
+
+		if (nfg_parse_bool(v, &b, err, n))
+			return -1;
+		*(bool *)dst = b;
+		return 0;
+	}
+	if (nfg_parse_range(v, hk->min, hk->max, &x, err, n))
+		return -1;
+	*(uint32_t *)dst = x;
+	return 0;
+}
+
+/* track = 192.0.2.1, 198.51.100.1 (commas and/or blanks) */
+static int set_uplink_track(struct parser *p, const char *v, char *err, size_t n)
+{
+	struct nfg_probe_conf *pc = &p->cu->probe;
+	char buf[NFG_CONF_MAX_LINE + 1], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	pc->ntrack = 0;
+	for (tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		struct in_addr a;
+		uint32_t h;
+
+		if (inet_pton(AF_INET, tok, &a) != 1) {
+			snprintf(err, n, "'%.64s' is not an IPv4 address", tok);
+			return -1;
+		}
+		h = ntohl(a.s_addr);
+		if (h == 0 || h == UINT32_MAX || (h >> 24) == 127 || (h >> 24) == 0 ||
+		    (h >> 28) >= 0xe) {
+			snprintf(err, n, "%s is not a unicast host address", tok);
+			return -1;
+		}
+		for (size_t i = 0; i < pc->ntrack; i++) {
+			if (pc->track[i] == a.s_addr) {
+				snprintf(err, n, "%s is given twice", tok);
+				return -1;
+			}
+		}
+		if (pc->ntrack == NFG_TRACK_MAX) {
+			snprintf(err, n, "more than %d hosts", NFG_TRACK_MAX);
+			return -1;
+		}
+		pc->track[pc->ntrack++] = a.s_addr;
+	}
+	if (!pc->ntrack) {
+		snprintf(err, n, "missing value");
+		return -1;
+	}
+	p->cu->hl.probes = true;
+	return 0;
+}
+
+static bool dns_name_ok(const char *s)
+{
+	size_t len = strlen(s), label = 0;
+
+	if (!len || len > NFG_DNS_NAME_MAX || s[0] == '.' || s[0] == '-')
+		return false;
+	for (const char *c = s; *c; c++) {
+		if (*c == '.') {
+			if (!label)
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return true;
+}
+
+/* probe = icmp | tcp:PORT | dns:NAME */
+static int set_uplink_probe(struct parser *p, const char *v, char *err, size_t n)
+{
+	struct nfg_probe_conf *pc = &p->cu->probe;
+	char why[128];
+
+	if (!strcmp(v, "icmp")) {
+		pc->kind = NFG_PROBE_ICMP;
+	} else if (!strncmp(v, "tcp:", 4)) {
+		if (nfg_parse_port(v + 4, &pc->port, why, sizeof(why))) {
+			snprintf(err, n, "tcp: port: %s", why);
+			return -1;
+		}
+		pc->kind = NFG_PROBE_TCP;
+	} else if (!strncmp(v, "dns:", 4)) {
+		if (!dns_name_ok(v + 4)) {
+			snprintf(err, n, "'%.64s' is not a DNS name (letters, digits, '-', '_' "
+				 "and dots, labels of 1..63 characters)", v + 4);
+			return -1;
+		}
+		snprintf(pc->dns_name, sizeof(pc->dns_name), "%s", v + 4);
+		pc->kind = NFG_PROBE_DNS;
+	} else {
+		snprintf(err, n, "'%.64s' is not a probe (expected icmp, tcp:PORT or dns:NAME)", v);
+		return -1;
+	}
+	return 0;
+}
+
+void nfg_probe_describe(char *buf, size_t len, const struct nfg_probe_conf *pc)
+{
+	switch (pc->kind) {
+	case NFG_PROBE_TCP:
+		snprintf(buf, len, "tcp:%u", pc->port);
+		break;
+	case NFG_PROBE_DNS:
+		snprintf(buf, len, "dns:%s", pc->dns_name);
+		break;
+	default:
+		snprintf(buf, len, "icmp");
+	}
+}
+
+bool nfg_conf_uplink_health_equal(const struct nfg_conf_uplink *a,
+				  const struct nfg_conf_uplink *b)
+{
+	return !memcmp(&a->probe, &b->probe, sizeof(a->probe)) &&
+	       !memcmp(&a->hl, &b->hl, sizeof(a->hl));
 }
 
 /* Any key of [settings]: the parser of nfg_setting_params, by attribute. */
@@ -524,12 +687,45 @@ static const struct key_def lan_keys[] = {
 	{ NULL, NULL, 0 }
 };
 
+/* the order of health_keys from "interval_ms" on */
 static const struct key_def uplink_keys[] = {
 	{ "tier", set_uplink_tier, 0 },
 	{ "weight", set_uplink_weight, 0 },
 	{ "admin", set_uplink_admin, 0 },
+	{ "track", set_uplink_track, 0 },
+	{ "probe", set_uplink_probe, 0 },
+	{ "interval_ms", set_uplink_health, 0 },
+	{ "timeout_ms", set_uplink_health, 1 },
+	{ "down_after", set_uplink_health, 2 },
+	{ "up_after", set_uplink_health, 3 },
+	{ "window", set_uplink_health, 4 },
+	{ "loss_degraded", set_uplink_health, 5 },
+	{ "loss_down", set_uplink_health, 6 },
+	{ "rtt_degraded_ms", set_uplink_health, 7 },
+	{ "rtt_down_ms", set_uplink_health, 8 },
+	{ "degraded_health", set_uplink_health, 9 },
+	{ "passive", set_uplink_health, 10 },
+	{ "passive_window_ms", set_uplink_health, 11 },
+	{ "passive_min", set_uplink_health, 12 },
+	{ "passive_probation_s", set_uplink_health, 13 },
+	{ "dampening", set_uplink_health, 14 },
+	{ "half_life_s", set_uplink_health, 15 },
+	{ "suppress", set_uplink_health, 16 },
+	{ "reuse", set_uplink_health, 17 },
 	{ NULL, NULL, 0 }
 };
+_Static_assert(sizeof(uplink_keys) / sizeof(uplink_keys[0]) - 1 <= NFG_UPLINK_KEYS_MAX,
+	       "key_line[] of struct nfg_conf_uplink");
+_Static_assert(sizeof(health_keys) / sizeof(health_keys[0]) == 18, "uplink_keys indexes");
+
+/* index of an [uplink] key, for key_line[] */
+static int uplink_key(const char *name)
+{
+	for (int i = 0; uplink_keys[i].name; i++)
+		if (!strcmp(uplink_keys[i].name, name))
+			return i;
+	return -1;
+}
 
 /* the keys of the settings field table (test_config checks they agree) */
 static const struct key_def settings_keys[] = {
@@ -581,7 +777,7 @@ static const char *sect_name(const struct parser *p)
 /* "tier, weight, admin" */
 static const char *key_list(const struct key_def *keys)
 {
-	static char buf[128];
+	static char buf[512];
 	size_t off = 0;
 
 	buf[0] = '\0';
@@ -634,7 +830,9 @@ static void uplink_header(struct parser *p, const char *name, const char *rest)
 	NFG_MARK(&u->up, NFGATE_UPLINK_A_TIER);
 	NFG_MARK(&u->up, NFGATE_UPLINK_A_WEIGHT);
 	NFG_MARK(&u->up, NFGATE_UPLINK_A_ADMIN);
+	hl_params_default(&u->hl);
 	p->up = &u->up;
+	p->cu = u;
 	p->sect = S_UPLINK;
 	p->keys = uplink_keys;
 }
@@ -810,6 +1008,8 @@ static void key_value(struct parser *p, char *s)
 		return;
 	}
 	p->seen[i] = p->line;
+	if (p->sect == S_UPLINK)
+		p->cu->key_line[i] = p->line;
 	if (p->sect == S_LAN)
 		p->lan_seen |= 1U << i;
 	if (p->sect == S_FORWARD && !strcmp(key, "to"))
@@ -886,6 +1086,43 @@ static void check_forward(struct parser *p, const struct nfg_conf_forward *f)
 		     f->fw.uplink);
 }
 
+/* a pair of limits: lo must be below hi when both are on (non-zero) */
+static void check_pair(struct parser *p, const struct nfg_conf_uplink *u,
+		       const char *lo_key, uint32_t lo, const char *hi_key, uint32_t hi,
+		       bool zero_off)
+{
+	int lo_line = u->key_line[uplink_key(lo_key)];
+	int hi_line = u->key_line[uplink_key(hi_key)];
+
+	if ((zero_off && (!lo || !hi)) || lo < hi || (!lo_line && !hi_line))
+		return;
+	/* report on the later of the two keys given */
+	perr(p, lo_line > hi_line ? lo_line : hi_line,
+	     "%s: %u must be below %s (%u)%s", lo_key, lo, hi_key, hi,
+	     lo_line && hi_line ? "" : " (the other one is the default)");
+}
+
+static void check_uplink_health(struct parser *p, const struct nfg_conf_uplink *u)
+{
+	const struct hl_params *h = &u->hl;
+	int l;
+
+	check_pair(p, u, "loss_degraded", h->loss_degraded, "loss_down", h->loss_down, true);
+	check_pair(p, u, "rtt_degraded_ms", h->rtt_degraded_ms, "rtt_down_ms", h->rtt_down_ms, true);
+	check_pair(p, u, "reuse", h->reuse, "suppress", h->suppress, false);
+	l = u->key_line[uplink_key("up_after")] > u->key_line[uplink_key("window")] ?
+	    u->key_line[uplink_key("up_after")] : u->key_line[uplink_key("window")];
+	if (h->up_after > h->window && l)
+		perr(p, l, "up_after: %u is more than window (%u)", h->up_after, h->window);
+	l = u->key_line[uplink_key("timeout_ms")];
+	if (h->rtt_down_ms && h->rtt_down_ms >= h->timeout_ms &&
+	    (l || u->key_line[uplink_key("rtt_down_ms")]))
+		perr(p, l > u->key_line[uplink_key("rtt_down_ms")] ? l :
+		     u->key_line[uplink_key("rtt_down_ms")],
+		     "rtt_down_ms: %u can never be reached with timeout_ms %u (slower rounds are lost)",
+		     h->rtt_down_ms, h->timeout_ms);
+}
+
 static void check_complete(struct parser *p)
 {
 	struct nfg_config *cfg = p->cfg;
@@ -906,6 +1143,7 @@ static void check_complete(struct parser *p)
 		if (cfg->has_lan && !strcmp(u->up.ifname, cfg->lan.ifname))
 			perr(p, u->line, "[uplink %s]: interface is also the [lan] interface (line %d)",
 			     u->up.ifname, cfg->lan_line);
+		check_uplink_health(p, u);
 	}
 	for (size_t i = 0; i < cfg->n_forwards; i++)
 		check_forward(p, &cfg->forwards[i]);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "health.h"
 #include "model.h"
 
 #define NFG_CONF_DEFAULT	"/etc/nfgate/nfgate.conf"
@@ -32,10 +33,34 @@
 #define NFG_DEFAULT_STICKY_MS		0
 void nfg_settings_defaults(struct nfg_settings *s);
 
+/* Link health probing of an [uplink] (keys: see nfgate.conf.example). */
+#define NFG_TRACK_MAX		8
+#define NFG_DNS_NAME_MAX	253
+enum nfg_probe_kind { NFG_PROBE_ICMP, NFG_PROBE_TCP, NFG_PROBE_DNS };
+
+struct nfg_probe_conf {
+	uint8_t kind;			/* enum nfg_probe_kind, default ICMP */
+	uint16_t port;			/* TCP */
+	char dns_name[NFG_DNS_NAME_MAX + 1];	/* DNS: the name asked for */
+	uint32_t track[NFG_TRACK_MAX];	/* network byte order */
+	size_t ntrack;			/* 0: no probes */
+};
+
+#define NFG_UPLINK_KEYS_MAX	24
+
 struct nfg_conf_uplink {
 	struct nfg_uplink up;	/* ifname, tier, weight, admin; never health */
 	int line;		/* of its [uplink NAME] header */
+	struct nfg_probe_conf probe;
+	struct hl_params hl;	/* hl.probes: track given */
+	int key_line[NFG_UPLINK_KEYS_MAX];	/* line of each key given, 0 if absent */
 };
+
+/* "icmp", "tcp:443", "dns:example.com" */
+void nfg_probe_describe(char *buf, size_t len, const struct nfg_probe_conf *pc);
+/* Same health configuration (probes and engine parameters)? */
+bool nfg_conf_uplink_health_equal(const struct nfg_conf_uplink *a,
+				  const struct nfg_conf_uplink *b);
 
 struct nfg_conf_forward {
 	struct nfg_forward fw;	/* proto, port, to_addr, to_port (always:

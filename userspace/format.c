@@ -74,6 +74,24 @@ void fmt_subnet(char *buf, size_t len, const struct nfg_lan *lan)
 	snprintf(buf, len, "%s/%u", a, lan->prefixlen);
 }
 
+void fmt_fixed(char *buf, size_t len, uint64_t v, unsigned int decimals)
+{
+	uint64_t scale = 1;
+	char frac[24];
+	int n;
+
+	for (unsigned int i = 0; i < decimals; i++)
+		scale *= 10;
+	if (!decimals || v % scale == 0) {
+		snprintf(buf, len, "%" PRIu64, v / scale);
+		return;
+	}
+	n = snprintf(frac, sizeof(frac), "%0*" PRIu64, (int)decimals, v % scale);
+	while (n > 0 && frac[n - 1] == '0')
+		frac[--n] = '\0';
+	snprintf(buf, len, "%" PRIu64 ".%s", v / scale, frac);
+}
+
 uint64_t now_boottime_ms(void)
 {
 	struct timespec ts;
@@ -123,6 +141,18 @@ void fmt_field(char *buf, size_t len, const void *obj, const struct nfg_field *f
 	case NFG_F_PROTO:
 		name = nfg_proto_name(v);
 		break;
+	case NFG_F_HSTATE:
+		name = nfg_health_state_name(v);
+		break;
+	case NFG_F_HREASON:
+		name = nfg_health_reason_name(v);
+		break;
+	case NFG_F_PCT100:
+		fmt_fixed(buf, len, v, 2);
+		return;
+	case NFG_F_USEC:
+		fmt_fixed(buf, len, v, 3);
+		return;
 	case NFG_F_BOOL:
 		if (!raw)
 			name = v ? "yes" : "no";

@@ -19,6 +19,8 @@ void fmt_duration(char *buf, size_t len, uint64_t ms);
 void fmt_in4(char *buf, size_t len, uint32_t addr_be);
 /* "192.168.0.0/22", or "-" if not known */
 void fmt_subnet(char *buf, size_t len, const struct nfg_lan *lan);
+/* v / 10^decimals without trailing zeros: (1250, 2) -> "12.5", (23456, 3) -> "23.456" */
+void fmt_fixed(char *buf, size_t len, uint64_t v, unsigned int decimals);
 /* CLOCK_BOOTTIME in ms, the clock of NFGATE_UPLINK_A_CHANGED_MS */
 uint64_t now_boottime_ms(void);
 /* Local wall clock with milliseconds: iso ? "2025-01-31T12:00:00.123+01:00"

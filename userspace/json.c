@@ -24,7 +24,14 @@
  *          "tier": 0, "weight": 3, "health": 1000, "effective_weight": 3,
  *          "address": "100.64.0.2", "flows": 12,
  *          "changed_ms": 123456 (CLOCK_BOOTTIME), "changed_ago_ms": 5000,
- *          "tx_packets": 1, "tx_bytes": 2, "rx_packets": 3, "rx_bytes": 4 }
+ *          "tx_packets": 1, "tx_bytes": 2, "rx_packets": 3, "rx_bytes": 4,
+ *          "id": 1, "usable": true,
+ *          "health_state": "unknown"|"up"|"degraded"|"down",
+ *          "health_reason": "none"|"probes_lost"|"probes_ok"|"loss"|"latency"|
+ *                           "passive"|"carrier"|"dampened",
+ *          "health_since_ms": 123456, "health_since_ago_ms": 5000,
+ *          "probe_loss_pct": 12.5, "probe_rtt_ms": 23.456,
+ *          "probe_jitter_ms": 1.2, "syn_sent": 10, "syn_answered": 9 }
  * STATS  { "pre_routing": 1, "local_out": 2, "forward": 3, "post_routing": 4 }
  *
  * In show output every key is present; a value the kernel did not send is
@@ -34,7 +41,8 @@
  *   { "time": "2025-01-31T12:00:00.123+01:00",
  *     "event": "lan_set"|"lan_del"|"uplink_new"|"uplink_change"|
  *              "uplink_state"|"uplink_del"|"uplink_flush"|"settings"|
- *              "forward_new"|"forward_del",
+ *              "forward_new"|"forward_del"|"uplink_health",
+ *     "previous_health_state": "up" (uplink_health, when monitor knew it),
  *     "generation": 43,
  *     "lan": LAN | "uplink": UPLINK | "settings": SETTINGS | "forward": FORWARD,
  *     "flushed": 3, "resets": 2 (uplink_flush only) }
@@ -135,6 +143,15 @@ void json_uint(struct json *j, const char *key, uint64_t v)
 	fprintf(j->f, "%" PRIu64, v);
 }
 
+void json_fixed(struct json *j, const char *key, uint64_t v, unsigned int decimals)
+{
+	char buf[32];
+
+	element(j, key);
+	fmt_fixed(buf, sizeof(buf), v, decimals);
+	fputs(buf, j->f);
+}
+
 void json_bool(struct json *j, const char *key, bool v)
 {
 	element(j, key);
@@ -202,6 +219,18 @@ static void json_fields(struct json *j, const void *obj, uint32_t present,
 		case NFG_F_PROTO:
 			json_enum(j, f->key, nfg_proto_name(v), v);
 			break;
+		case NFG_F_HSTATE:
+			json_enum(j, f->key, nfg_health_state_name(v), v);
+			break;
+		case NFG_F_HREASON:
+			json_enum(j, f->key, nfg_health_reason_name(v), v);
+			break;
+		case NFG_F_PCT100:
+			json_fixed(j, f->key, v, 2);
+			break;
+		case NFG_F_USEC:
+			json_fixed(j, f->key, v, 3);
+			break;
 		case NFG_F_BOOL:
 			json_bool(j, f->key, v != 0);
 			break;
@@ -257,6 +286,15 @@ void nfg_json_uplink(struct json *j, const char *key,
 			else if (all)
 				json_null(j, "changed_ago_ms");
 		}
+		if (f->attr == NFGATE_UPLINK_A_HEALTH_SINCE_MS && now_ms) {
+			/* 0: never changed */
+			if (NFG_HAS(up, f->attr) && up->health_since_ms)
+				json_uint(j, "health_since_ago_ms",
+					  now_ms > up->health_since_ms ?
+					  now_ms - up->health_since_ms : 0);
+			else if (all)
+				json_null(j, "health_since_ago_ms");
+		}
 	}
 	json_object_end(j);
 }
@@ -300,10 +338,19 @@ void nfg_json_forward(struct json *j, const char *key,
 
 void nfg_json_event(struct json *j, const struct nfg_msg *msg, const char *time)
 {
+	nfg_json_event_prev(j, msg, time, -1);
+}
+
+void nfg_json_event_prev(struct json *j, const struct nfg_msg *msg, const char *time,
+			 int prev_state)
+{
 	json_object_begin(j, NULL);
 	json_string(j, "time", time);
 	if (msg->has_event)
 		json_enum(j, "event", nfg_event_name(msg->event), msg->event);
+	if (prev_state >= 0)
+		json_enum(j, "previous_health_state", nfg_health_state_name((unsigned int)prev_state),
+			  (uint64_t)prev_state);
 	if (msg->has_generation)
 		json_uint(j, "generation", msg->generation);
 	if (msg->has_lan)

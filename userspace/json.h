@@ -26,6 +26,8 @@ void json_array_begin(struct json *j, const char *key);
 void json_array_end(struct json *j);
 void json_string(struct json *j, const char *key, const char *s);
 void json_uint(struct json *j, const char *key, uint64_t v);
+/* v / 10^decimals as a JSON number: 1250, 2 -> 12.5 */
+void json_fixed(struct json *j, const char *key, uint64_t v, unsigned int decimals);
 void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
 /* Ends the document with a newline. */
@@ -34,7 +36,8 @@ void json_finish(struct json *j);
 /*
  * Objects. all: every key of the shape, null when the kernel did not send
  * the attribute (show); otherwise only the attributes sent (events).
- * now_ms: CLOCK_BOOTTIME now, adds "changed_ago_ms" (0: leave it out).
+ * now_ms: CLOCK_BOOTTIME now, adds "changed_ago_ms" and
+ * "health_since_ago_ms" (0: leave them out).
  */
 void nfg_json_lan(struct json *j, const char *key, const struct nfg_lan *lan,
 		  bool all);
@@ -49,5 +52,9 @@ void nfg_json_forward(struct json *j, const char *key,
 		      const struct nfg_forward *fw, bool all);
 /* One event as one object; time: ISO 8601 timestamp. */
 void nfg_json_event(struct json *j, const struct nfg_msg *msg, const char *time);
+/* Same, with "previous_health_state" (the uplink's state before an
+ * uplink_health event, as the monitor knew it; -1: leave it out). */
+void nfg_json_event_prev(struct json *j, const struct nfg_msg *msg, const char *time,
+			 int prev_state);
 
 #endif

@@ -24,8 +24,13 @@ int loop_init(struct loop *loop)
 
 int loop_add(struct loop *loop, int fd, loop_fn fn, void *data)
 {
+	return loop_add_events(loop, fd, EPOLLIN, fn, data);
+}
+
+int loop_add_events(struct loop *loop, int fd, uint32_t events, loop_fn fn, void *data)
+{
 	struct loop_source *s = calloc(1, sizeof(*s));
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = { .events = events };
 
 	if (!s)
 		return -ENOMEM;

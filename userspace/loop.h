@@ -25,6 +25,8 @@ struct loop {
 int loop_init(struct loop *loop);
 /* Watches fd for EPOLLIN (and errors); 0 or -errno. */
 int loop_add(struct loop *loop, int fd, loop_fn fn, void *data);
+/* Same with other epoll events (EPOLLOUT for a connecting socket). */
+int loop_add_events(struct loop *loop, int fd, uint32_t events, loop_fn fn, void *data);
 int loop_del(struct loop *loop, int fd);
 /* Runs until loop_stop(); returns its status, or -errno if epoll fails. */
 int loop_run(struct loop *loop);

@@ -10,6 +10,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
+#include "health.h"
 #include "model.h"
 
 #define F(st, k, a, t, m, w) \
@@ -44,6 +45,16 @@ const struct nfg_field nfg_uplink_fields[] = {
 	/* added later: at the end, so the columns of `nfgate dump` stay put */
 	F(struct nfg_uplink, "id", NFGATE_UPLINK_A_ID, NFG_F_U8, id, false),
 	F(struct nfg_uplink, "usable", NFGATE_UPLINK_A_USABLE, NFG_F_BOOL, usable, false),
+	/* link health (the agent's verdict and measurements, the kernel's
+	 * SYN counters) */
+	F(struct nfg_uplink, "health_state", NFGATE_UPLINK_A_HEALTH_STATE, NFG_F_HSTATE, health_state, true),
+	F(struct nfg_uplink, "health_reason", NFGATE_UPLINK_A_HEALTH_REASON, NFG_F_HREASON, health_reason, true),
+	F(struct nfg_uplink, "health_since_ms", NFGATE_UPLINK_A_HEALTH_SINCE_MS, NFG_F_U64, health_since_ms, false),
+	F(struct nfg_uplink, "probe_loss_pct", NFGATE_UPLINK_A_PROBE_LOSS, NFG_F_PCT100, probe_loss, true),
+	F(struct nfg_uplink, "probe_rtt_ms", NFGATE_UPLINK_A_PROBE_RTT_US, NFG_F_USEC, probe_rtt_us, true),
+	F(struct nfg_uplink, "probe_jitter_ms", NFGATE_UPLINK_A_PROBE_JITTER_US, NFG_F_USEC, probe_jitter_us, true),
+	F(struct nfg_uplink, "syn_sent", NFGATE_UPLINK_A_SYN_SENT, NFG_F_U64, syn_sent, false),
+	F(struct nfg_uplink, "syn_answered", NFGATE_UPLINK_A_SYN_ANSWERED, NFG_F_U64, syn_answered, false),
 };
 const size_t nfg_uplink_nfields = sizeof(nfg_uplink_fields) / sizeof(nfg_uplink_fields[0]);
 
@@ -110,12 +121,16 @@ uint64_t nfg_field_uint(const void *obj, const struct nfg_field *f)
 	case NFG_F_OPER:
 	case NFG_F_BOOL:
 	case NFG_F_PROTO:
+	case NFG_F_HSTATE:
+	case NFG_F_HREASON:
 		return *(const uint8_t *)p;
 	case NFG_F_BE16:
 		return *(const uint16_t *)p;
 	case NFG_F_U32:
 	case NFG_F_IN4:
 	case NFG_F_MARK:
+	case NFG_F_PCT100:
+	case NFG_F_USEC:
 		return *(const uint32_t *)p;
 	case NFG_F_U64:
 		return *(const uint64_t *)p;
@@ -135,6 +150,8 @@ void nfg_field_set_uint(void *obj, const struct nfg_field *f, uint64_t v)
 	case NFG_F_OPER:
 	case NFG_F_BOOL:
 	case NFG_F_PROTO:
+	case NFG_F_HSTATE:
+	case NFG_F_HREASON:
 		*(uint8_t *)p = (uint8_t)v;
 		break;
 	case NFG_F_BE16:
@@ -143,6 +160,8 @@ void nfg_field_set_uint(void *obj, const struct nfg_field *f, uint64_t v)
 	case NFG_F_U32:
 	case NFG_F_IN4:
 	case NFG_F_MARK:
+	case NFG_F_PCT100:
+	case NFG_F_USEC:
 		*(uint32_t *)p = (uint32_t)v;
 		break;
 	case NFG_F_U64:
@@ -178,6 +197,8 @@ static void put_fields(struct nlmsghdr *nlh, const void *obj, uint32_t present,
 		case NFG_F_OPER:
 		case NFG_F_BOOL:
 		case NFG_F_PROTO:
+		case NFG_F_HSTATE:
+		case NFG_F_HREASON:
 			mnl_attr_put_u8(nlh, f->attr, *(const uint8_t *)p);
 			break;
 		case NFG_F_BE16:
@@ -186,6 +207,8 @@ static void put_fields(struct nlmsghdr *nlh, const void *obj, uint32_t present,
 		case NFG_F_U32:
 		case NFG_F_IN4:
 		case NFG_F_MARK:
+		case NFG_F_PCT100:
+		case NFG_F_USEC:
 			mnl_attr_put_u32(nlh, f->attr, *(const uint32_t *)p);
 			break;
 		case NFG_F_U64:
@@ -255,6 +278,8 @@ static int parse_fields(const struct nlattr *nest, void *obj, uint32_t *present,
 		case NFG_F_OPER:
 		case NFG_F_BOOL:
 		case NFG_F_PROTO:
+		case NFG_F_HSTATE:
+		case NFG_F_HREASON:
 			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
 				return -EINVAL;
 			*(uint8_t *)p = mnl_attr_get_u8(a);
@@ -267,6 +292,8 @@ static int parse_fields(const struct nlattr *nest, void *obj, uint32_t *present,
 		case NFG_F_U32:
 		case NFG_F_IN4:
 		case NFG_F_MARK:
+		case NFG_F_PCT100:
+		case NFG_F_USEC:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 				return -EINVAL;
 			*(uint32_t *)p = mnl_attr_get_u32(a);
@@ -418,6 +445,7 @@ static const char *const event_names[NFGATE_EVENT_MAX + 1] = {
 	[NFGATE_EVENT_SETTINGS] = "settings",
 	[NFGATE_EVENT_FORWARD_NEW] = "forward_new",
 	[NFGATE_EVENT_FORWARD_DEL] = "forward_del",
+	[NFGATE_EVENT_UPLINK_HEALTH] = "uplink_health",
 };
 
 static const char *const proto_names[] = {
@@ -432,6 +460,8 @@ const char *nfg_admin_name(unsigned int v) { return NAME(admin_names, v); }
 const char *nfg_oper_name(unsigned int v) { return NAME(oper_names, v); }
 const char *nfg_event_name(unsigned int v) { return NAME(event_names, v); }
 const char *nfg_proto_name(unsigned int v) { return NAME(proto_names, v); }
+const char *nfg_health_state_name(unsigned int v) { return hl_state_name(v); }
+const char *nfg_health_reason_name(unsigned int v) { return hl_reason_name(v); }
 
 const char *nfg_attr_name(uint16_t top, uint16_t attr)
 {

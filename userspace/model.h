@@ -41,6 +41,12 @@ struct nfg_uplink {
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
 	uint8_t id;			/* in the conntrack mark, 1..UPLINKS_MAX */
 	uint8_t usable;			/* 0/1 */
+	uint8_t health_state;		/* enum nfgate_health_state */
+	uint8_t health_reason;		/* enum nfgate_health_reason */
+	uint64_t health_since_ms;	/* CLOCK_BOOTTIME */
+	uint32_t probe_loss;		/* 1/100 % */
+	uint32_t probe_rtt_us, probe_jitter_us;
+	uint64_t syn_sent, syn_answered;
 };
 
 /* present: bit (1 << NFGATE_SETTINGS_A_*) set for each known attribute. */
@@ -106,6 +112,10 @@ enum nfg_ftype {
 	NFG_F_PROTO,	/* NLA_U8, IPPROTO_TCP/UDP as "tcp"/"udp" */
 	NFG_F_BE16,	/* NLA_BE16, uint16_t in host order */
 	NFG_F_MARK,	/* NLA_U32, a mark: hex in text, a number in JSON */
+	NFG_F_HSTATE,	/* NLA_U8, enum nfgate_health_state */
+	NFG_F_HREASON,	/* NLA_U8, enum nfgate_health_reason */
+	NFG_F_PCT100,	/* NLA_U32 in 1/100 %, shown as a percentage (12.5) */
+	NFG_F_USEC,	/* NLA_U32 in us, shown in ms (23.456) */
 };
 
 struct nfg_field {
@@ -157,6 +167,8 @@ const char *nfg_admin_name(unsigned int admin);
 const char *nfg_oper_name(unsigned int oper);
 const char *nfg_event_name(unsigned int event);
 const char *nfg_proto_name(unsigned int proto);	/* "tcp", "udp" */
+const char *nfg_health_state_name(unsigned int state);	/* "unknown", "up", ... */
+const char *nfg_health_reason_name(unsigned int reason);	/* "none", "probes_lost", ... */
 
 /* Name of attribute attr inside nest top (NFGATE_A_*), for error messages. */
 const char *nfg_attr_name(uint16_t top, uint16_t attr);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
@@ -32,19 +33,90 @@ static void on_signal(int sig)
  * "... uplink_flush ppp0 ... flushed 3 resets 2 generation 8"
  * "... settings mark_mask 0x00ff0000 ... sticky_ms 0 generation 9"
  * "... forward_new proto tcp port 8080 to_addr 192.168.0.11 ... generation 10"
+ * "... uplink_health ppp0 health up -> down (probes_lost) loss 100% rtt -
+ *      jitter - score 0 generation 11" (the state before: as last seen)
  */
+static int *tracked(struct monitor_health *mh, const char *ifname, bool add)
+{
+	size_t i;
+
+	if (!mh)
+		return NULL;
+	for (i = 0; i < mh->n; i++)
+		if (!strcmp(mh->up[i].ifname, ifname))
+			return &mh->up[i].state;
+	if (!add || mh->n == MONITOR_MAX_UPLINKS)
+		return NULL;
+	snprintf(mh->up[i].ifname, sizeof(mh->up[i].ifname), "%s", ifname);
+	mh->up[i].state = -1;
+	mh->n++;
+	return &mh->up[i].state;
+}
+
+static const char *hstate(int s, char *buf, size_t len)
+{
+	const char *n = s >= 0 ? nfg_health_state_name((unsigned int)s) : "?";
+
+	if (n)
+		return n;
+	snprintf(buf, len, "%d", s);
+	return buf;
+}
+
+/* "ppp0 health up -> down (probes_lost) loss 100% rtt - jitter - score 0" */
+static void print_health(const struct nfg_uplink *up, int prev)
+{
+	const char *reason = nfg_health_reason_name(up->health_reason);
+	char a[16], b[16], v[32];
+
+	printf(" %s health %s -> %s", up->ifname, hstate(prev, a, sizeof(a)),
+	       NFG_HAS(up, NFGATE_UPLINK_A_HEALTH_STATE) ?
+	       hstate(up->health_state, b, sizeof(b)) : "?");
+	if (NFG_HAS(up, NFGATE_UPLINK_A_HEALTH_REASON)) {
+		if (reason)
+			printf(" (%s)", reason);
+		else
+			printf(" (%u)", up->health_reason);
+	}
+	if (NFG_HAS(up, NFGATE_UPLINK_A_PROBE_LOSS)) {
+		fmt_fixed(v, sizeof(v), up->probe_loss, 2);
+		printf(" loss %s%%", v);
+	}
+	if (NFG_HAS(up, NFGATE_UPLINK_A_PROBE_RTT_US)) {
+		fmt_fixed(v, sizeof(v), up->probe_rtt_us, 3);
+		printf(" rtt %s%s", up->probe_rtt_us ? v : "-", up->probe_rtt_us ? "ms" : "");
+	}
+	if (NFG_HAS(up, NFGATE_UPLINK_A_PROBE_JITTER_US)) {
+		fmt_fixed(v, sizeof(v), up->probe_jitter_us, 3);
+		printf(" jitter %s%s", up->probe_rtt_us ? v : "-", up->probe_rtt_us ? "ms" : "");
+	}
+	if (NFG_HAS(up, NFGATE_UPLINK_A_HEALTH))
+		printf(" score %u", up->health);
+}
+
 void monitor_print_event(const struct nfg_msg *msg, void *data)
 {
 	const char *name = nfg_event_name(msg->event);
+	bool health_ev = msg->event == NFGATE_EVENT_UPLINK_HEALTH && msg->has_uplink;
+	int prev = -1, *slot = NULL;
 	char now[64];
 
-	(void)data;
+	if (msg->has_uplink) {
+		slot = tracked(data, msg->uplink.ifname,
+			       NFG_HAS(&msg->uplink, NFGATE_UPLINK_A_HEALTH_STATE));
+		if (slot)
+			prev = *slot;
+		if (slot && NFG_HAS(&msg->uplink, NFGATE_UPLINK_A_HEALTH_STATE))
+			*slot = msg->uplink.health_state;
+		if (slot && msg->event == NFGATE_EVENT_UPLINK_DEL)
+			*slot = -1;
+	}
 	if (opt_json) {
 		struct json j;
 
 		fmt_now(now, sizeof(now), true);
 		json_init(&j, stdout, false);
-		nfg_json_event(&j, msg, now);
+		nfg_json_event_prev(&j, msg, now, health_ev ? prev : -1);
 		json_finish(&j);
 		return;
 	}
@@ -53,6 +125,14 @@ void monitor_print_event(const struct nfg_msg *msg, void *data)
 		printf("%s %s", now, name);
 	else
 		printf("%s event_%u", now, msg->event);
+	if (health_ev) {
+		print_health(&msg->uplink, prev);
+		if (msg->has_generation)
+			printf(" generation %u", msg->generation);
+		printf("\n");
+		fflush(stdout);
+		return;
+	}
 	if (msg->has_lan) {
 		printf(" %s", msg->lan.ifname[0] ? msg->lan.ifname : "lan");
 		fmt_lan_kv(stdout, &msg->lan);
@@ -78,6 +158,7 @@ void monitor_print_event(const struct nfg_msg *msg, void *data)
 int monitor_main(int argc, char *argv[])
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	static struct monitor_health mh;
 	struct nfg_ipc ipc;
 	int err;
 
@@ -98,6 +179,20 @@ int monitor_main(int argc, char *argv[])
 		nfg_ipc_close(&ipc);
 		return err;
 	}
+	/* the health states before the first uplink_health event */
+	{
+		struct nfg_uplink *ups = NULL;
+		size_t n = 0;
+
+		if (!nfg_ipc_uplink_dump(&ipc, &ups, &n, NULL))
+			for (size_t i = 0; i < n; i++) {
+				int *slot = tracked(&mh, ups[i].ifname, true);
+
+				if (slot && NFG_HAS(&ups[i], NFGATE_UPLINK_A_HEALTH_STATE))
+					*slot = ups[i].health_state;
+			}
+		free(ups);
+	}
 	/* no SA_RESTART: poll returns EINTR */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -111,7 +206,7 @@ int monitor_main(int argc, char *argv[])
 			err = cli_error(NULL, "monitor", -errno);
 			break;
 		}
-		err = nfg_ipc_read_events(&ipc, monitor_print_event, NULL);
+		err = nfg_ipc_read_events(&ipc, monitor_print_event, &mh);
 		if (err == -ENOBUFS) {
 			fprintf(stderr, "%s: monitor: events were lost (receive buffer overrun)\n",
 				PROG_NAME);

@@ -5,8 +5,8 @@
  * configured. Always runs in the foreground (systemd Type=simple); -f logs
  * to stderr instead of syslog.
  *
- * The main loop is epoll over a signalfd; health probes, rtnetlink and
- * event sockets and supervised processes will be more loop sources.
+ * The main loop is epoll over a signalfd, and for link health (hagent.c)
+ * a timerfd, the probe sockets and an rtnetlink socket.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +18,7 @@
 
 #include "apply.h"
 #include "config.h"
+#include "hagent.h"
 #include "ipc.h"
 #include "log.h"
 #include "loop.h"
@@ -30,6 +31,8 @@ struct agent {
 	struct nfg_config cfg;		/* the running configuration */
 	struct loop loop;
 	int sigfd;
+	struct hagent health;
+	bool health_on;
 };
 
 static void usage(FILE *f)
@@ -96,6 +99,8 @@ static void reload(struct agent *a)
 	apply(&cfg);
 	/* the file is valid: it is the configuration now, even if the kernel
 	 * refused a part of it (logged above; the next SIGHUP retries) */
+	if (a->health_on)
+		hagent_reconfigure(&a->health, &cfg);
 	nfg_config_free(&a->cfg);
 	a->cfg = cfg;
 }
@@ -198,6 +203,10 @@ int main(int argc, char *argv[])
 		ret = 1;
 		goto out;
 	}
+	if (hagent_start(&a.health, &a.loop, &a.cfg, agent_ipc_open) == 0)
+		a.health_on = true;
+	else
+		log_err("health: %s, link health is not tracked", strerror(errno));
 	log_info("running (pid %d)", (int)getpid());
 	ret = loop_run(&a.loop);
 	if (ret < 0) {
@@ -205,6 +214,8 @@ int main(int argc, char *argv[])
 		ret = 1;
 	}
 out:
+	if (a.health_on)
+		hagent_stop(&a.health);
 	loop_close(&a.loop);
 	close(a.sigfd);
 	nfg_config_free(&a.cfg);

@@ -101,10 +101,58 @@ static int fetch(struct nfg_ipc *ipc, struct snapshot *s, const char **what)
 	return 0;
 }
 
+/* "12.5%", "23.4ms": the probe measurements; "-" when unknown */
+static void probe_cells(const struct nfg_uplink *up, char *loss, char *rtt, char *jit,
+			size_t len)
+{
+	bool known = NFG_HAS(up, NFGATE_UPLINK_A_HEALTH_STATE) &&
+		     up->health_state != NFGATE_HEALTH_UNKNOWN;
+	char b[24];
+
+	snprintf(loss, len, "-");
+	snprintf(rtt, len, "-");
+	snprintf(jit, len, "-");
+	if (NFG_HAS(up, NFGATE_UPLINK_A_PROBE_LOSS) && (known || up->probe_loss)) {
+		fmt_fixed(b, sizeof(b), up->probe_loss / 10 * 10, 2);	/* 0.1 % */
+		snprintf(loss, len, "%s%%", b);
+	}
+	if (NFG_HAS(up, NFGATE_UPLINK_A_PROBE_RTT_US) && up->probe_rtt_us) {
+		fmt_fixed(b, sizeof(b), up->probe_rtt_us / 100 * 100, 3);
+		snprintf(rtt, len, "%sms", b);
+	}
+	if (NFG_HAS(up, NFGATE_UPLINK_A_PROBE_JITTER_US) && up->probe_rtt_us) {
+		fmt_fixed(b, sizeof(b), up->probe_jitter_us / 100 * 100, 3);
+		snprintf(jit, len, "%sms", b);
+	}
+}
+
+static void since_cell(char *buf, size_t len, const struct nfg_uplink *up, uint64_t now)
+{
+	if (NFG_HAS(up, NFGATE_UPLINK_A_HEALTH_SINCE_MS) && up->health_since_ms &&
+	    now >= up->health_since_ms) {
+		fmt_duration(buf, len, now - up->health_since_ms);
+		strncat(buf, " ago", len - strlen(buf) - 1);
+	} else {
+		snprintf(buf, len, "-");
+	}
+}
+
+static const char *state_str(const struct nfg_uplink *up, char *buf, size_t len)
+{
+	const char *n = nfg_health_state_name(up->health_state);
+
+	if (!NFG_HAS(up, NFGATE_UPLINK_A_HEALTH_STATE))
+		return "-";
+	if (n)
+		return n;
+	snprintf(buf, len, "%u", up->health_state);
+	return buf;
+}
+
 static void uplink_row(struct table *t, const struct nfg_uplink *up, uint64_t now)
 {
-	char c[17][32];
-	char *cells[17];
+	char c[22][32];
+	char *cells[22];
 	int i = 0;
 
 #define CELL(...) snprintf(c[i++], sizeof(c[0]), __VA_ARGS__)
@@ -124,6 +172,14 @@ static void uplink_row(struct table *t, const struct nfg_uplink *up, uint64_t no
 	CELL("%u", up->tier);
 	CELL("%u", up->weight);
 	CELL("%u", up->health);
+	{
+		char b[16];
+
+		CELL("%s", state_str(up, b, sizeof(b)));
+	}
+	since_cell(c[i++], sizeof(c[0]), up, now);
+	probe_cells(up, c[i], c[i + 1], c[i + 2], sizeof(c[0]));
+	i += 3;
 	CELL("%u", up->eff_weight);
 	if (HAS(ADDR) && up->addr)
 		fmt_in4(c[i++], sizeof(c[0]), up->addr);
@@ -154,7 +210,8 @@ static void print_uplinks_table(const struct nfg_uplink *ups, size_t n)
 {
 	static const char *const head[] = {
 		"IFNAME", "ID", "IFINDEX", "OPER", "USABLE", "ADMIN", "TIER",
-		"WEIGHT", "HEALTH", "EFF", "ADDRESS", "FLOWS", "TX PKTS",
+		"WEIGHT", "HEALTH", "STATE", "SINCE", "LOSS", "RTT", "JITTER",
+		"EFF", "ADDRESS", "FLOWS", "TX PKTS",
 		"TX BYTES", "RX PKTS", "RX BYTES", "CHANGED",
 	};
 	uint64_t now = now_boottime_ms();
@@ -164,7 +221,7 @@ static void print_uplinks_table(const struct nfg_uplink *ups, size_t n)
 		printf("uplinks: none\n");
 		return;
 	}
-	table_init(&t, "lrrlllrrrrlrrrrrl", head);
+	table_init(&t, "lrrlllrrrllrrrrlrrrrrl", head);
 	for (size_t i = 0; i < n; i++)
 		uplink_row(&t, &ups[i], now);
 	table_print(&t, stdout);
@@ -262,6 +319,20 @@ static void print_uplink_detail(const struct nfg_uplink *up)
 	printf("  tier: %u\n", up->tier);
 	printf("  weight: %u\n", up->weight);
 	printf("  health: %u/%u\n", up->health, NFGATE_HEALTH_MAX);
+	if (NFG_HAS(up, NFGATE_UPLINK_A_HEALTH_STATE)) {
+		const char *r = nfg_health_reason_name(up->health_reason);
+
+		since_cell(a, sizeof(a), up, now);
+		printf("  health state: %s (%s), since %s\n", state_str(up, b, sizeof(b)),
+		       r ? r : "?", a);
+	}
+	if (NFG_HAS(up, NFGATE_UPLINK_A_PROBE_LOSS)) {
+		probe_cells(up, a, b, c, sizeof(a));
+		printf("  probes: loss %s, rtt %s, jitter %s\n", a, b, c);
+	}
+	if (NFG_HAS(up, NFGATE_UPLINK_A_SYN_SENT))
+		printf("  new TCP connections: %" PRIu64 " sent, %" PRIu64 " answered\n",
+		       up->syn_sent, up->syn_answered);
 	printf("  effective weight: %u\n", up->eff_weight);
 	if (NFG_HAS(up, NFGATE_UPLINK_A_ID))
 		printf("  id: %u\n", up->id);

@@ -29,7 +29,23 @@ void monitor_usage(FILE *f);
 void dump_usage(FILE *f);
 
 struct nfg_msg;
-/* Prints one event as `nfgate monitor` does (text or, with opt_json, JSON). */
+/*
+ * The health state of each uplink as the monitor last saw it, to print
+ * "up -> down" for an uplink_health event (which carries the uplink after
+ * the change only).
+ */
+#define MONITOR_MAX_UPLINKS 64
+struct monitor_health {
+	size_t n;
+	struct {
+		char ifname[16];
+		int state;
+	} up[MONITOR_MAX_UPLINKS];
+};
+/*
+ * Prints one event as `nfgate monitor` does (text or, with opt_json, JSON);
+ * data: a struct monitor_health or NULL.
+ */
 void monitor_print_event(const struct nfg_msg *msg, void *data);
 
 /* nfg_ipc_open(); the host tests point it at their fake kernel. */

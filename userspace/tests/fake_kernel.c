@@ -129,6 +129,9 @@ static void put_u64_padded(struct nlmsghdr *nlh, uint16_t pad, uint16_t type,
 
 #define PUT_UP64(nlh, type, v) put_u64_padded(nlh, NFGATE_UPLINK_A_PAD, type, v)
 
+/* the module being put_uplink()'s: an older one without link health */
+static bool k_old_health;
+
 /* event: as in an event, without the flow count */
 static void put_uplink(struct nlmsghdr *nlh, const struct nfg_uplink *u, bool key_only,
 		       bool event)
@@ -154,6 +157,16 @@ static void put_uplink(struct nlmsghdr *nlh, const struct nfg_uplink *u, bool ke
 		PUT_UP64(nlh, NFGATE_UPLINK_A_RX_BYTES, u->rx_bytes);
 		mnl_attr_put_u8(nlh, NFGATE_UPLINK_A_ID, u->id);
 		mnl_attr_put_u8(nlh, NFGATE_UPLINK_A_USABLE, u->usable);
+		if (!k_old_health) {
+			mnl_attr_put_u8(nlh, NFGATE_UPLINK_A_HEALTH_STATE, u->health_state);
+			mnl_attr_put_u8(nlh, NFGATE_UPLINK_A_HEALTH_REASON, u->health_reason);
+			PUT_UP64(nlh, NFGATE_UPLINK_A_HEALTH_SINCE_MS, u->health_since_ms);
+			mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_PROBE_LOSS, u->probe_loss);
+			mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_PROBE_RTT_US, u->probe_rtt_us);
+			mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_PROBE_JITTER_US, u->probe_jitter_us);
+			PUT_UP64(nlh, NFGATE_UPLINK_A_SYN_SENT, u->syn_sent);
+			PUT_UP64(nlh, NFGATE_UPLINK_A_SYN_ANSWERED, u->syn_answered);
+		}
 		/* an attribute from a future version: must be skipped */
 		mnl_attr_put_u32(nlh, NFGATE_UPLINK_A_MAX + 5, 0xdead);
 	}
@@ -310,6 +323,29 @@ static void uplink_set(struct fake_kernel *k, const struct nlmsghdr *req)
 				return ack(k, req, -EINVAL, "admin out of range", a, 0, NULL);
 			tmp.admin = mnl_attr_get_u8(a);
 			break;
+		case NFGATE_UPLINK_A_HEALTH_STATE:
+		case NFGATE_UPLINK_A_HEALTH_REASON:
+		case NFGATE_UPLINK_A_PROBE_LOSS:
+		case NFGATE_UPLINK_A_PROBE_RTT_US:
+		case NFGATE_UPLINK_A_PROBE_JITTER_US:
+			if (k->old_health)
+				return ack(k, req, -EINVAL, "unknown attribute", a, 0, NULL);
+			if ((t == NFGATE_UPLINK_A_HEALTH_STATE &&
+			     mnl_attr_get_u8(a) > NFGATE_HEALTH_STATE_MAX) ||
+			    (t == NFGATE_UPLINK_A_HEALTH_REASON &&
+			     mnl_attr_get_u8(a) > NFGATE_REASON_MAX) ||
+			    (t == NFGATE_UPLINK_A_PROBE_LOSS && mnl_attr_get_u32(a) > 10000))
+				return ack(k, req, -EINVAL, "value out of range", a, 0, NULL);
+			if (t == NFGATE_UPLINK_A_HEALTH_STATE &&
+			    mnl_attr_get_u8(a) != tmp.health_state) {
+				tmp.health_since_ms = k->now_ms;	/* stamped */
+				tmp.health_state = mnl_attr_get_u8(a);
+			} else if (t == NFGATE_UPLINK_A_HEALTH_REASON) {
+				tmp.health_reason = mnl_attr_get_u8(a);
+			} else if (t != NFGATE_UPLINK_A_HEALTH_STATE) {
+				nfg_field_set_uint(&tmp, f, mnl_attr_get_u32(a));
+			}
+			break;
 		default:
 			return ack(k, req, -EINVAL, f ? "attribute is read-only" : "unknown attribute",
 				   a, 0, NULL);
@@ -328,6 +364,7 @@ static void uplink_set(struct fake_kernel *k, const struct nlmsghdr *req)
 
 static void uplink_get(struct fake_kernel *k, const struct nlmsghdr *req)
 {
+	k_old_health = k->old_health;
 	const struct nlattr *nest = top_attr(req, NFGATE_A_UPLINK), *a;
 	struct nlmsghdr *nlh;
 
@@ -747,6 +784,7 @@ void fake_event(struct fake_kernel *k, uint32_t event, const struct nfg_uplink *
 {
 	struct nlmsghdr *nlh;
 
+	k_old_health = k->old_health;
 	k->open = false;
 	nlh = reply_start(k, NULL, FAKE_FAMILY_ID, 0, NFGATE_CMD_EVENT);
 	mnl_attr_put_u32(nlh, NFGATE_A_EVENT, event);
@@ -763,6 +801,7 @@ void fake_event_msg(struct fake_kernel *k, const struct nfg_msg *msg)
 {
 	struct nlmsghdr *nlh;
 
+	k_old_health = k->old_health;
 	k->open = false;
 	nlh = reply_start(k, NULL, FAKE_FAMILY_ID, 0, NFGATE_CMD_EVENT);
 	mnl_attr_put_u32(nlh, NFGATE_A_EVENT, msg->event);

@@ -26,6 +26,8 @@ struct fake_kernel {
 	bool perm_denied;	/* changes fail with EPERM */
 	const char *refuse;	/* UPLINK_SET of this name fails */
 	bool old_module;	/* no SETTINGS_* and FORWARD_* commands */
+	bool old_health;	/* no link health attributes */
+	uint64_t now_ms;	/* HEALTH_SINCE_MS stamps */
 
 	/* state */
 	bool has_lan;

@@ -14,6 +14,7 @@
 
 #include "fake_kernel.h"
 #include "config.h"
+#include "format.h"
 #include "harness.h"
 #include "subcommands.h"
 
@@ -121,6 +122,14 @@ static void populate(void)
 	u->tx_packets = 12345;
 	u->rx_bytes = 5ULL << 30;
 	u->usable = 1;
+	u->health_state = NFGATE_HEALTH_DEGRADED;
+	u->health_reason = NFGATE_REASON_LOSS;
+	u->health_since_ms = now_boottime_ms() - 65000;
+	u->probe_loss = 1250;
+	u->probe_rtt_us = 23456;
+	u->probe_jitter_us = 1234;
+	u->syn_sent = 100;
+	u->syn_answered = 97;
 	u = fake_add_uplink(&k, "wwan0");
 	u->tier = 1;
 	k.generation = 7;
@@ -174,6 +183,63 @@ static void monitor(void)
 		      "\"oper\":\"down\",\"usable\":false},\"flushed\":3,\"resets\":2}\n",
 		      "uplink_flush");
 
+	/* uplink_health: the state before as the monitor saw it */
+	{
+		static struct monitor_health mh;
+		struct nfg_msg h = { .has_event = true, .has_uplink = true, .has_generation = true,
+				     .event = NFGATE_EVENT_UPLINK_HEALTH, .generation = 11 };
+		const char *p;
+
+		strcpy(h.uplink.ifname, "ppp0");
+		h.uplink.present = (1U << NFGATE_UPLINK_A_IFNAME) | (1U << NFGATE_UPLINK_A_HEALTH) |
+				   (1U << NFGATE_UPLINK_A_HEALTH_STATE) |
+				   (1U << NFGATE_UPLINK_A_HEALTH_REASON) |
+				   (1U << NFGATE_UPLINK_A_PROBE_LOSS) |
+				   (1U << NFGATE_UPLINK_A_PROBE_RTT_US) |
+				   (1U << NFGATE_UPLINK_A_PROBE_JITTER_US);
+		h.uplink.health_state = NFGATE_HEALTH_DOWN;
+		h.uplink.health_reason = NFGATE_REASON_PROBES_LOST;
+		h.uplink.probe_loss = 10000;
+		monitor_msg = h;
+		run(print_one_event, false, ARGV("monitor"));
+		p = strchr(out, ' ') ? strchr(strchr(out, ' ') + 1, ' ') : NULL;
+		CHECK(p && !strcmp(p + 1, "uplink_health ppp0 health ? -> down (probes_lost) loss 100% "
+				   "rtt - jitter - score 0 generation 11\n"),
+		      "monitor: uplink_health, previous state not known: '?'");
+		mh.n = 1;
+		strcpy(mh.up[0].ifname, "ppp0");
+		mh.up[0].state = NFGATE_HEALTH_UP;
+		monitor_print_event(&h, &mh);	/* to the real stdout: keep it quiet */
+		CHECK(mh.up[0].state == NFGATE_HEALTH_DOWN, "monitor: the tracked state follows the events");
+		h.uplink.health_state = NFGATE_HEALTH_DEGRADED;
+		h.uplink.health_reason = NFGATE_REASON_PASSIVE;
+		h.uplink.probe_loss = 0;
+		h.uplink.probe_rtt_us = 23456;
+		h.uplink.probe_jitter_us = 500;
+		h.uplink.health = 100;
+		opt_json = false;
+		{
+			char po[64];
+			FILE *f;
+			int so = dup(1);
+
+			snprintf(po, sizeof(po), "/tmp/nfgate-cli-%d.mh", (int)getpid());
+			fflush(stdout);
+			f = fopen(po, "w");
+			dup2(fileno(f), 1);
+			monitor_print_event(&h, &mh);
+			fflush(stdout);
+			dup2(so, 1);
+			close(so);
+			fclose(f);
+			slurp(po, out, sizeof(out));
+		}
+		p = strchr(out, ' ') ? strchr(strchr(out, ' ') + 1, ' ') : NULL;
+		CHECK(p && !strcmp(p + 1, "uplink_health ppp0 health down -> degraded (passive) loss 0% "
+				   "rtt 23.456ms jitter 0.5ms score 100 generation 11\n"),
+		      "monitor: uplink_health ppp0 health down -> degraded (passive) ...");
+	}
+
 	memset(&m, 0, sizeof(m));
 	m.has_event = m.has_settings = true;
 	m.event = NFGATE_EVENT_SETTINGS;
@@ -210,10 +276,13 @@ int main(void)
 	      has(out, "generation: 7", "show") &&
 	      has(out, "settings: mark-mask 0x00ff0000 skip-mark 0x00000000 failover-rst on "
 		       "holddown 5000 sticky 60000\n", "show") &&
-	      has(out, "IFNAME  ID  IFINDEX  OPER    USABLE  ADMIN  TIER  WEIGHT  HEALTH  EFF  ADDRESS", "show") &&
-	      has(out, "ppp0     1        5  up      yes     up        0       3     500    1  100.64.0.2", "show") &&
+	      has(out, "IFNAME  ID  IFINDEX  OPER    USABLE  ADMIN  TIER  WEIGHT  HEALTH  STATE     "
+		       "SINCE       LOSS     RTT  JITTER  EFF  ADDRESS", "show") &&
+	      has(out, "ppp0     1        5  up      yes     up        0       3     500  degraded  "
+		       "1m 5s ago  12.5%  23.4ms   1.2ms    1  100.64.0.2", "show") &&
 	      has(out, "12.3k  1.50 KiB", "show") && has(out, "5.00 GiB", "show") &&
-	      has(out, "wwan0    2        -  absent  no      up        1", "show") &&
+	      has(out, "wwan0    2        -  absent  no      up        1       1    1000  unknown   "
+		       "-              -       -       -    0", "show") &&
 	      has(out, "PROTO  PORT  TO               UPLINK  HITS\n"
 		       "tcp    8080  192.168.0.11:80  any        0\n"
 		       "udp      53  192.168.0.12:53  ppp0    123k\n", "show") &&
@@ -226,7 +295,12 @@ int main(void)
 	      has(out, "\"uplinks\": [", "show -j") && has(out, "\"rx_bytes\": 5368709120", "show -j") &&
 	      has(out, "\"subnet\": \"192.168.0.0/22\"", "show -j") &&
 	      has(out, "\"effective_weight\": 1", "show -j") &&
-	      has(out, "\"id\": 1,\n      \"usable\": true\n", "show -j") &&
+	      has(out, "\"id\": 1,\n      \"usable\": true,\n      \"health_state\": \"degraded\",\n"
+		       "      \"health_reason\": \"loss\",\n", "show -j") &&
+	      has(out, "\"health_since_ago_ms\": 650", "show -j") &&
+	      has(out, "\"probe_loss_pct\": 12.5,\n      \"probe_rtt_ms\": 23.456,\n"
+		       "      \"probe_jitter_ms\": 1.234,\n      \"syn_sent\": 100,\n"
+		       "      \"syn_answered\": 97\n", "show -j") &&
 	      has(out, "\"settings\": {\n    \"mark_mask\": 16711680,\n    \"skip_mark\": 0,\n"
 		       "    \"failover_rst\": true,\n    \"holddown_ms\": 5000,\n"
 		       "    \"sticky_ms\": 60000\n  },", "show -j") &&
@@ -238,7 +312,9 @@ int main(void)
 	      "show -j: valid JSON, numbers as numbers, settings, forwards, new keys");
 	ret = run(show_main, false, ARGV("show", "uplinks", "ppp0"));
 	CHECK(ret == 0 && has(out, "uplink: ppp0\n", "show uplinks ppp0") &&
-	      has(out, "  health: 500/1000\n", "show uplinks ppp0") &&
+	      has(out, "  health: 500/1000\n  health state: degraded (loss), since 1m 5s ago\n"
+		       "  probes: loss 12.5%, rtt 23.4ms, jitter 1.2ms\n"
+		       "  new TCP connections: 100 sent, 97 answered\n", "show uplinks ppp0") &&
 	      has(out, "  transfer: 1.50 KiB (12.3k packets) sent, 5.00 GiB (0 packets) received", "show uplinks ppp0"),
 	      "show uplinks ppp0: details");
 	ret = run(show_main, true, ARGV("show", "uplinks", "ppp0"));
@@ -257,7 +333,9 @@ int main(void)
 	ret = run(dump_main, false, ARGV("dump"));
 	CHECK(ret == 0 && has(out, "generation\t7\n", "dump") &&
 	      has(out, "lan\tbr0\t3\t192.168.0.0/22\n", "dump") &&
-	      has(out, "uplink\tppp0\t5\tup\tup\t0\t3\t500\t1\t100.64.0.2\t12\t0\t12345\t1536\t0\t5368709120\t1\t1\n", "dump") &&
+	      has(out, "uplink\tppp0\t5\tup\tup\t0\t3\t500\t1\t100.64.0.2\t12\t0\t12345\t1536\t0\t5368709120\t1\t1"
+		       "\tdegraded\tloss\t", "dump") &&
+	      has(out, "\t12.5\t23.456\t1.234\t100\t97\n", "dump") &&
 	      has(out, "settings\t16711680\t0\t1\t5000\t60000\n", "dump") &&
 	      has(out, "forward\ttcp\t8080\t192.168.0.11\t80\t-\t0\n", "dump") &&
 	      has(out, "forward\tudp\t53\t192.168.0.12\t53\tppp0\t123456\n", "dump") &&

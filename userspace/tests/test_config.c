@@ -292,6 +292,57 @@ static void good_files(void)
 		unlink(p);
 	}
 
+	/* link health keys */
+	ret = nfg_config_load("configs/good/health.conf", &cfg, &errs);
+	CHECK(ret == 0 && errs.n == 0, "health.conf parses");
+	for (size_t i = 0; i < errs.n; i++)
+		t_diag("got: %s", errs.msg[i]);
+	nfg_errors_free(&errs);
+	if (!ret) {
+		const struct hl_params *h;
+
+		u = nfg_config_uplink(&cfg, "ppp0");
+		h = &u->hl;
+		CHECK(u->probe.ntrack == 3 && u->probe.track[0] == htonl(0x01010101) &&
+		      u->probe.track[2] == htonl(0x08080808) && u->probe.kind == NFG_PROBE_ICMP &&
+		      h->probes, "health.conf: track with commas and blanks, probe icmp");
+		CHECK(h->interval_ms == 250 && h->timeout_ms == 1500 && h->down_after == 4 &&
+		      h->up_after == 5 && h->window == 40 && h->loss_degraded == 5 &&
+		      h->loss_down == 40 && h->rtt_degraded_ms == 150 && h->rtt_down_ms == 1000 &&
+		      h->degraded_health == 400 && !h->passive && h->passive_window_ms == 2000 &&
+		      h->passive_min == 5 && h->passive_probation_s == 30 && !h->dampening &&
+		      h->half_life_s == 60 && h->suppress == 4000 && h->reuse == 2000,
+		      "health.conf: every engine key");
+		u = nfg_config_uplink(&cfg, "wwan0");
+		CHECK(u->probe.kind == NFG_PROBE_DNS && !strcmp(u->probe.dns_name, "example.com") &&
+		      u->hl.interval_ms == 500 && u->hl.passive,
+		      "health.conf: probe dns:example.com, defaults for the rest");
+		u = nfg_config_uplink(&cfg, "eth2");
+		CHECK(u->probe.kind == NFG_PROBE_TCP && u->probe.port == 443, "health.conf: probe tcp:443");
+		u = nfg_config_uplink(&cfg, "wg0");
+		{
+			struct hl_params d;
+
+			hl_params_default(&d);
+			CHECK(!u->probe.ntrack && !u->hl.probes &&
+			      !memcmp(&u->hl, &d, sizeof(d)),
+			      "health.conf: no track: no probes, the engine defaults (documented ones)");
+			CHECK(d.interval_ms == 500 && d.timeout_ms == 800 && d.down_after == 3 &&
+			      d.up_after == 3 && d.window == 20 && d.loss_degraded == 10 &&
+			      d.loss_down == 50 && !d.rtt_degraded_ms && !d.rtt_down_ms &&
+			      d.degraded_health == 300 && d.passive && d.passive_window_ms == 1000 &&
+			      d.passive_min == 3 && d.passive_probation_s == 10 && d.dampening &&
+			      d.half_life_s == 20 && d.suppress == 2500 && d.reuse == 1000,
+			      "engine defaults as documented");
+		}
+		CHECK(nfg_conf_uplink_health_equal(nfg_config_uplink(&cfg, "wg0"),
+						   nfg_config_uplink(&cfg, "wg0")) &&
+		      !nfg_conf_uplink_health_equal(nfg_config_uplink(&cfg, "wg0"),
+						    nfg_config_uplink(&cfg, "eth2")),
+		      "health settings compare (reload keeps unchanged engines)");
+		nfg_config_free(&cfg);
+	}
+
 	/* CRLF line ends and a UTF-8 BOM */
 	n = (size_t)snprintf(buf, sizeof(buf),
 			     "\xef\xbb\xbf[lan]\r\ninterface = br0\r\nsubnet = 192.168.0.0/24\r\n"

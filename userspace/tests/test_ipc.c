@@ -96,10 +96,55 @@ static void commands(void)
 	CHECK(err == 0 && got.weight == 3 && got.health == NFGATE_HEALTH_MAX &&
 	      got.tier == 0 && got.admin == NFGATE_ADMIN_UP,
 	      "uplink get: kernel defaults plus the weight set");
-	CHECK(got.present == (((1U << (NFGATE_UPLINK_A_USABLE + 1)) - 2) &
+	CHECK(got.present == (((1U << (NFGATE_UPLINK_A_MAX + 1)) - 2) &
 			      ~(1U << NFGATE_UPLINK_A_PAD)),
 	      "uplink get: every attribute decoded, PAD and unknown ones skipped (0x%x)",
 	      got.present);
+
+	/* link health: the writable attributes round-trip, the RO ones are never sent */
+	{
+		struct nfg_uplink h = { 0 };
+
+		strcpy(h.ifname, "ppp0");
+		h.health = 300;
+		h.health_state = NFGATE_HEALTH_DEGRADED;
+		h.health_reason = NFGATE_REASON_LATENCY;
+		h.probe_loss = 1250;
+		h.probe_rtt_us = 812345;
+		h.probe_jitter_us = 4000;
+		h.health_since_ms = 1;
+		h.syn_sent = 2;
+		h.syn_answered = 3;
+		h.present = ~0U & ((1U << (NFGATE_UPLINK_A_MAX + 1)) - 1) &
+			    ~((1U << NFGATE_UPLINK_A_TIER) | (1U << NFGATE_UPLINK_A_WEIGHT) |
+			      (1U << NFGATE_UPLINK_A_ADMIN));
+		k.now_ms = 777;
+		err = nfg_ipc_uplink_set(&ipc, &h);
+		CHECK(err == 0 && logged("UPLINK_SET ppp0 health health_state health_reason "
+					 "probe_loss_pct probe_rtt_ms probe_jitter_ms"),
+		      "uplink set: health attributes sent, RO health_since_ms and SYN counters not");
+		err = nfg_ipc_uplink_get(&ipc, "ppp0", &got, NULL);
+		CHECK(err == 0 && got.health_state == NFGATE_HEALTH_DEGRADED &&
+		      got.health_reason == NFGATE_REASON_LATENCY && got.probe_loss == 1250 &&
+		      got.probe_rtt_us == 812345 && got.probe_jitter_us == 4000 &&
+		      got.health_since_ms == 777 && got.weight == 3,
+		      "uplink get: health state, reason, probe values and the kernel's since stamp");
+		h.present = (1U << NFGATE_UPLINK_A_IFNAME) | (1U << NFGATE_UPLINK_A_PROBE_LOSS);
+		h.probe_loss = 10001;
+		err = nfg_ipc_uplink_set(&ipc, &h);
+		CHECK(err == -EINVAL && strstr(ipc.extack, "attribute probe_loss_pct"),
+		      "probe loss over 100 %%: refused, attribute named ('%s')", ipc.extack);
+		k.old_health = true;
+		h.present = (1U << NFGATE_UPLINK_A_IFNAME) | (1U << NFGATE_UPLINK_A_HEALTH_STATE);
+		err = nfg_ipc_uplink_set(&ipc, &h);
+		CHECK(err == -EINVAL && !strcmp(ipc.extack, "unknown attribute; attribute health_state"),
+		      "a module without link health: health_state refused ('%s')", ipc.extack);
+		err = nfg_ipc_uplink_get(&ipc, "ppp0", &got, NULL);
+		CHECK(err == 0 && !NFG_HAS(&got, NFGATE_UPLINK_A_HEALTH_STATE) &&
+		      !NFG_HAS(&got, NFGATE_UPLINK_A_SYN_SENT),
+		      "a module without link health: the uplink decodes without those attributes");
+		k.old_health = false;
+	}
 
 	up.weight = 5000;
 	err = nfg_ipc_uplink_set(&ipc, &up);

@@ -37,6 +37,9 @@ static struct nfg_uplink full_uplink(void)
 		.changed_ms = 1000, .tx_packets = 1, .tx_bytes = 2,
 		.rx_packets = 3, .rx_bytes = 18446744073709551615ULL,
 		.id = 2, .usable = 1,
+		.health_state = NFGATE_HEALTH_DEGRADED, .health_reason = NFGATE_REASON_LOSS,
+		.health_since_ms = 4000, .probe_loss = 1250, .probe_rtt_us = 23456,
+		.probe_jitter_us = 1000, .syn_sent = 10, .syn_answered = 9,
 	};
 
 	for (size_t i = 0; i < nfg_uplink_nfields; i++)
@@ -102,8 +105,11 @@ int main(void)
 		  "\"address\":\"100.64.0.2\",\"flows\":12,\"changed_ms\":1000,"
 		  "\"changed_ago_ms\":5000,\"tx_packets\":1,\"tx_bytes\":2,"
 		  "\"rx_packets\":3,\"rx_bytes\":18446744073709551615,"
-		  "\"id\":2,\"usable\":true}\n",
-	       "uplink: every key, snake_case, numbers as numbers, usable a bool");
+		  "\"id\":2,\"usable\":true,\"health_state\":\"degraded\",\"health_reason\":\"loss\","
+		  "\"health_since_ms\":4000,\"health_since_ago_ms\":2000,\"probe_loss_pct\":12.5,"
+		  "\"probe_rtt_ms\":23.456,\"probe_jitter_ms\":1,\"syn_sent\":10,\"syn_answered\":9}\n",
+	       "uplink: every key, snake_case, numbers as numbers, usable a bool, link health "
+	       "(percent and ms as decimal numbers)");
 
 	up.present = (1U << NFGATE_UPLINK_A_IFNAME) | (1U << NFGATE_UPLINK_A_OPER);
 	up.oper = NFGATE_OPER_ABSENT;
@@ -115,8 +121,56 @@ int main(void)
 		  "\"tier\":null,\"weight\":null,\"health\":null,\"effective_weight\":null,"
 		  "\"address\":null,\"flows\":null,\"changed_ms\":null,"
 		  "\"changed_ago_ms\":null,\"tx_packets\":null,\"tx_bytes\":null,"
-		  "\"rx_packets\":null,\"rx_bytes\":null,\"id\":null,\"usable\":null}\n",
+		  "\"rx_packets\":null,\"rx_bytes\":null,\"id\":null,\"usable\":null,"
+		  "\"health_state\":null,\"health_reason\":null,\"health_since_ms\":null,"
+		  "\"health_since_ago_ms\":null,\"probe_loss_pct\":null,\"probe_rtt_ms\":null,"
+		  "\"probe_jitter_ms\":null,\"syn_sent\":null,\"syn_answered\":null}\n",
 	       "uplink (show): attributes not sent are null");
+
+	/* decimals: exact, no trailing zeros, no float rounding */
+	{
+		static const struct { uint64_t v; unsigned int d; const char *s; } fx[] = {
+			{ 0, 2, "0" }, { 10000, 2, "100" }, { 1, 2, "0.01" }, { 1250, 2, "12.5" },
+			{ 999999, 3, "999.999" }, { 20, 3, "0.02" }, { 4294967295u, 3, "4294967.295" },
+		};
+
+		for (size_t i = 0; i < sizeof(fx) / sizeof(fx[0]); i++) {
+			f = open_out();
+			json_init(&j, f, false);
+			json_fixed(&j, NULL, fx[i].v, fx[i].d);
+			fclose(f);
+			CHECK(!strcmp(out, fx[i].s), "json_fixed(%llu, %u) = %s (got %s)",
+			      (unsigned long long)fx[i].v, fx[i].d, fx[i].s, out);
+		}
+	}
+	/* an enum value from a newer kernel: its number */
+	{
+		struct nfg_uplink u9 = full_uplink();
+
+		u9.health_state = 9;
+		u9.health_reason = 42;
+		f = open_out();
+		json_init(&j, f, false);
+		nfg_json_uplink(&j, NULL, &u9, true, 0);
+		fclose(f);
+	}
+	CHECK(strstr(out, "\"health_state\":9,\"health_reason\":42,\"health_since_ms\":4000,"
+			  "\"probe_loss_pct\"") != NULL,
+	      "unknown health state/reason: numbers; no health_since_ago_ms without now");
+	/* an uplink_health event with the state before */
+	memset(&msg, 0, sizeof(msg));
+	msg.has_event = msg.has_uplink = true;
+	msg.event = NFGATE_EVENT_UPLINK_HEALTH;
+	msg.uplink = full_uplink();
+	msg.uplink.present = (1U << NFGATE_UPLINK_A_IFNAME) | (1U << NFGATE_UPLINK_A_HEALTH_STATE);
+	f = open_out();
+	json_init(&j, f, false);
+	nfg_json_event_prev(&j, &msg, "T", NFGATE_HEALTH_UP);
+	fclose(f);
+	CHECK(!strcmp(out, "{\"time\":\"T\",\"event\":\"uplink_health\",\"previous_health_state\":\"up\","
+			   "\"uplink\":{\"ifname\":\"ppp0\",\"health_state\":\"degraded\"}}"),
+	      "uplink_health event: previous_health_state, the uplink after the change");
+	memset(&msg, 0, sizeof(msg));
 
 	up = full_uplink();
 	up.addr = 0;
