@@ -28,10 +28,12 @@ subnet = 192.168.0.0/22
 [uplink ppp0]
 tier = 0
 weight = 1
+track = $SERVER
 
 [uplink wwan0]
 tier = 1
 weight = 1
+track = $SERVER
 
 [settings]
 holddown_ms = 2000
@@ -68,6 +70,15 @@ topo_pppoe_server_start
 slowwait 90 ppp0_up
 busywait 20000 sh -c "ip netns exec $lan1 python3 $WHOAMI ask $SERVER $WHOAMI_PORT 1 --timeout 0.5 | grep -q $(ppp0_addr)"
 run topo_ask "$lan1" 3
+
+say "ppp0's upstream dies silently (100 % loss past the PPPoE server; ppp0 stays up)"
+ip netns exec "$isp1" tc qdisc replace dev eth1 root netem loss 100%
+t0=$(date +%s%3N)
+busywait 20000 sh -c "ip netns exec $lan1 python3 $WHOAMI ask $SERVER $WHOAMI_PORT 1 --timeout 0.5 | grep -q 10.0.2.2"
+echo "first new connection through wwan0 after $(( $(date +%s%3N) - t0 )) ms (the agent's probes noticed)"
+run nf show uplinks
+ip netns exec "$isp1" tc qdisc del dev eth1 root
+slowwait 30 sh -c "ip netns exec $router $NFGATE -j show | jq -e '.uplinks[0].health_state == \"up\"' > /dev/null"
 
 say "A port forward from the internet to a LAN server (lan2:7000 on ppp0:8080)"
 ip netns exec "$lan2" python3 "$WHOAMI" serve 192.168.0.11 7000 > /dev/null 2>&1 &
