@@ -106,6 +106,36 @@ static bool nfgate_uplink_refresh(struct nfgate_net *nn,
 	return true;
 }
 
+/* Tier, weight, health, admin. Returns true when any of them changed. */
+static bool nfgate_uplink_set_config(struct nfgate_uplink *up,
+				     struct nlattr **tb)
+{
+	bool changed = false;
+	u32 v;
+
+	if (tb[NFGATE_UPLINK_A_TIER]) {
+		v = nla_get_u8(tb[NFGATE_UPLINK_A_TIER]);
+		changed |= v != up->tier;
+		WRITE_ONCE(up->tier, v);
+	}
+	if (tb[NFGATE_UPLINK_A_WEIGHT]) {
+		v = nla_get_u32(tb[NFGATE_UPLINK_A_WEIGHT]);
+		changed |= v != up->weight;
+		WRITE_ONCE(up->weight, v);
+	}
+	if (tb[NFGATE_UPLINK_A_HEALTH]) {
+		v = nla_get_u32(tb[NFGATE_UPLINK_A_HEALTH]);
+		changed |= v != up->health;
+		WRITE_ONCE(up->health, v);
+	}
+	if (tb[NFGATE_UPLINK_A_ADMIN]) {
+		v = nla_get_u8(tb[NFGATE_UPLINK_A_ADMIN]);
+		changed |= v != up->admin;
+		WRITE_ONCE(up->admin, v);
+	}
+	return changed;
+}
+
 /* The agent's report. Returns true when its health state changed. */
 static bool nfgate_uplink_set_report(struct nfgate_uplink *up,
 				     struct nlattr **tb)
@@ -200,6 +230,7 @@ int nfgate_uplink_set(struct nfgate_net *nn, struct nlattr **tb,
 	struct nfgate_uplink *up;
 	bool created = false;
 	bool health_changed;
+	bool changed;
 	bool was_alive;
 	int err;
 
@@ -225,14 +256,7 @@ int nfgate_uplink_set(struct nfgate_net *nn, struct nlattr **tb,
 		created = true;
 	}
 	was_alive = !created && nfgate_uplink_alive(up);
-	if (tb[NFGATE_UPLINK_A_TIER])
-		WRITE_ONCE(up->tier, nla_get_u8(tb[NFGATE_UPLINK_A_TIER]));
-	if (tb[NFGATE_UPLINK_A_WEIGHT])
-		WRITE_ONCE(up->weight, nla_get_u32(tb[NFGATE_UPLINK_A_WEIGHT]));
-	if (tb[NFGATE_UPLINK_A_HEALTH])
-		WRITE_ONCE(up->health, nla_get_u32(tb[NFGATE_UPLINK_A_HEALTH]));
-	if (tb[NFGATE_UPLINK_A_ADMIN])
-		WRITE_ONCE(up->admin, nla_get_u8(tb[NFGATE_UPLINK_A_ADMIN]));
+	changed = nfgate_uplink_set_config(up, tb);
 	health_changed = nfgate_uplink_set_report(up, tb);
 
 	if (created) {
@@ -249,11 +273,19 @@ int nfgate_uplink_set(struct nfgate_net *nn, struct nlattr **tb,
 			return err;
 		}
 	}
-	nn->generation++;
-	nfgate_notify(nn, created ? NFGATE_EVENT_UPLINK_NEW :
-		      NFGATE_EVENT_UPLINK_CHANGE, NULL, up);
-	if (health_changed)
+	/*
+	 * The agent's measurements alone (loss, RTT, jitter) change no
+	 * configuration: no generation bump, no event. A new health state is
+	 * announced once, as UPLINK_HEALTH, carrying the uplink.
+	 */
+	if (created || changed || health_changed)
+		nn->generation++;
+	if (created)
+		nfgate_notify(nn, NFGATE_EVENT_UPLINK_NEW, NULL, up);
+	else if (health_changed)
 		nfgate_notify(nn, NFGATE_EVENT_UPLINK_HEALTH, NULL, up);
+	else if (changed)
+		nfgate_notify(nn, NFGATE_EVENT_UPLINK_CHANGE, NULL, up);
 	if (was_alive && !nfgate_uplink_alive(up))
 		nfgate_failover_flush(nn, up);
 	return 0;

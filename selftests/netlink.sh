@@ -131,7 +131,10 @@ nf -j monitor > "$TMP/events" 2>&1 &
 mon=$!
 at_exit "kill $mon"
 # The monitor subscribes asynchronously: poke until it sees an event.
-poke() { nf set uplink ppp0 weight 4 && grep -q '"uplink_change"' "$TMP/events"; }
+# Each poke really changes the weight (a set that changes nothing sends no
+# event); busywait runs it in a subshell, so no counter: the clock.
+poke() { nf set uplink ppp0 weight $(( $(date +%s%N) % 997 + 1 )) &&
+	 grep -q '"uplink_change"' "$TMP/events"; }
 check "monitor sees uplink_change" busywait 10000 poke
 nf set uplink lte0 tier 2
 in_ns "$r" ip link add lte0 type dummy
@@ -143,6 +146,11 @@ check "monitor sees uplink_new, uplink_state (down, up) and uplink_del in order"
 	busywait 5000 sh -c "jq -r 'select(.uplink.ifname == \"lte0\" and (.event | test(\"uplink_(new|state|del)\"))) | .event + \":\" + .uplink.oper' '$TMP/events' | tr '\n' ' ' | grep -qx 'uplink_new:absent uplink_state:down uplink_state:up uplink_del:up '"
 check "events carry the object" \
 	sh -c "jq -r 'select(.event == \"uplink_state\") | .uplink.ifname + \" \" + .uplink.oper' '$TMP/events' | grep -qx 'lte0 up'"
+
+g1=$(nf -j show | jq .generation)
+nf set uplink ppp0 tier 0 admin up
+check "a set that changes nothing keeps the generation" \
+	test "$(nf -j show | jq .generation)" = "$g1"
 
 # ---- namespaces are separate -------------------------------------------------
 check "another namespace sees no LAN and no uplinks" \
