@@ -232,28 +232,37 @@ err_free:
 	return err;
 }
 
-/* cb->args[0]: index of the next uplink to dump. */
-static int nfgate_uplink_dump(struct sk_buff *skb, struct netlink_callback *cb)
+/*
+ * Dump the objects of the RCU list @head, one per message; cb->args[0] is
+ * the index of the next one. The namespace's generation is the dump's
+ * sequence, so a dump that raced a change is flagged NLM_F_DUMP_INTR.
+ */
+static int nfgate_dump_list(struct sk_buff *skb, struct netlink_callback *cb,
+			    struct nfgate_net *nn, struct list_head *head,
+			    u8 cmd,
+			    int (*fill)(struct sk_buff *skb,
+					struct list_head *node, const void *arg),
+			    const void *arg)
 {
-	struct nfgate_net *nn = nfgate_pernet(sock_net(skb->sk));
-	unsigned int flows[NFGATE_UPLINKS_MAX + 1];
+	/* Any object on the list, seen through its list_head only. */
+	struct nfgate_node {
+		struct list_head list;
+	} *node;
 	unsigned long idx = cb->args[0], i = 0;
-	struct nfgate_uplink *up;
 	void *hdr;
 
-	nfgate_flows_count(nn, flows);
 	rcu_read_lock();
 	cb->seq = READ_ONCE(nn->generation);
-	list_for_each_entry_rcu(up, &nn->uplinks, list) {
+	list_for_each_entry_rcu(node, head, list) {
 		if (i++ < idx)
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &nfgate_family,
-				  NLM_F_MULTI, NFGATE_CMD_UPLINK_GET);
+				  NLM_F_MULTI, cmd);
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		if (nfgate_uplink_fill(skb, up, flows[up->id]) ||
+		if (fill(skb, &node->list, arg) ||
 		    nla_put_u32(skb, NFGATE_A_GENERATION, cb->seq)) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -264,6 +273,27 @@ static int nfgate_uplink_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	rcu_read_unlock();
 	cb->args[0] = idx;
 	return skb->len;
+}
+
+static int nfgate_uplink_dump_one(struct sk_buff *skb, struct list_head *node,
+				  const void *flows)
+{
+	const struct nfgate_uplink *up =
+		list_entry(node, struct nfgate_uplink, list);
+
+	return nfgate_uplink_fill(skb, up,
+				  ((const unsigned int *)flows)[up->id]);
+}
+
+static int nfgate_uplink_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nfgate_net *nn = nfgate_pernet(sock_net(skb->sk));
+	unsigned int flows[NFGATE_UPLINKS_MAX + 1];
+
+	nfgate_flows_count(nn, flows);
+	return nfgate_dump_list(skb, cb, nn, &nn->uplinks,
+				NFGATE_CMD_UPLINK_GET, nfgate_uplink_dump_one,
+				flows);
 }
 
 static int nfgate_uplink_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -357,36 +387,20 @@ static int nfgate_settings_set_doit(struct sk_buff *skb,
 	return err;
 }
 
-/* cb->args[0]: index of the next port forward to dump. */
+static int nfgate_forward_dump_one(struct sk_buff *skb, struct list_head *node,
+				   const void *arg)
+{
+	return nfgate_portfwd_fill(skb, list_entry(node, struct nfgate_portfwd,
+						   list));
+}
+
 static int nfgate_forward_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nfgate_net *nn = nfgate_pernet(sock_net(skb->sk));
-	unsigned long idx = cb->args[0], i = 0;
-	struct nfgate_portfwd *pf;
-	void *hdr;
 
-	rcu_read_lock();
-	cb->seq = READ_ONCE(nn->generation);
-	list_for_each_entry_rcu(pf, &nn->portfwds, list) {
-		if (i++ < idx)
-			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &nfgate_family,
-				  NLM_F_MULTI, NFGATE_CMD_FORWARD_GET);
-		if (!hdr)
-			break;
-		genl_dump_check_consistent(cb, hdr);
-		if (nfgate_portfwd_fill(skb, pf) ||
-		    nla_put_u32(skb, NFGATE_A_GENERATION, cb->seq)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		idx++;
-	}
-	rcu_read_unlock();
-	cb->args[0] = idx;
-	return skb->len;
+	return nfgate_dump_list(skb, cb, nn, &nn->portfwds,
+				NFGATE_CMD_FORWARD_GET, nfgate_forward_dump_one,
+				NULL);
 }
 
 static int nfgate_forward_doit(struct genl_info *info, bool del)
