@@ -332,7 +332,10 @@ static int nfgate_uplink_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int nfgate_stats_get(struct sk_buff *skb, struct genl_info *info)
+/* Reply with one namespace-wide object, filled by @fill. */
+static int nfgate_reply_ns(struct genl_info *info, u8 cmd,
+			   int (*fill)(struct sk_buff *skb,
+				       const struct nfgate_net *nn))
 {
 	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
 	struct sk_buff *msg;
@@ -341,8 +344,8 @@ static int nfgate_stats_get(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = nfgate_put_hdr(msg, info, NFGATE_CMD_STATS_GET);
-	if (!hdr || nfgate_stats_fill(msg, nn) ||
+	hdr = nfgate_put_hdr(msg, info, cmd);
+	if (!hdr || fill(msg, nn) ||
 	    nla_put_u32(msg, NFGATE_A_GENERATION, READ_ONCE(nn->generation))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -351,23 +354,15 @@ static int nfgate_stats_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static int nfgate_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return nfgate_reply_ns(info, NFGATE_CMD_STATS_GET, nfgate_stats_fill);
+}
+
 static int nfgate_settings_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = nfgate_put_hdr(msg, info, NFGATE_CMD_SETTINGS_GET);
-	if (!hdr || nfgate_settings_fill(msg, nn) ||
-	    nla_put_u32(msg, NFGATE_A_GENERATION, READ_ONCE(nn->generation))) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return nfgate_reply_ns(info, NFGATE_CMD_SETTINGS_GET,
+			       nfgate_settings_fill);
 }
 
 static int nfgate_settings_set_doit(struct sk_buff *skb,

@@ -153,8 +153,8 @@ static inline void nfgate_stat_inc(struct nfgate_net *nn, enum nfgate_stat stat)
 	nfgate_stat_add(nn, stat, 1);
 }
 
-void nfgate_stats_read(struct nfgate_net *nn, u64 *out);
-int nfgate_stats_fill(struct sk_buff *skb, struct nfgate_net *nn);
+void nfgate_stats_read(const struct nfgate_net *nn, u64 *out);
+int nfgate_stats_fill(struct sk_buff *skb, const struct nfgate_net *nn);
 void nfgate_uplink_account(struct nfgate_uplink *up, enum nfgate_uplink_dir dir,
 			   unsigned int len);
 void nfgate_uplink_stats_read(const struct nfgate_uplink *up, u64 *packets,

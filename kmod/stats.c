@@ -31,7 +31,7 @@ void nfgate_stat_add(struct nfgate_net *nn, enum nfgate_stat stat, u64 n)
 	put_cpu_ptr(nn->stats);
 }
 
-void nfgate_stats_read(struct nfgate_net *nn, u64 *out)
+void nfgate_stats_read(const struct nfgate_net *nn, u64 *out)
 {
 	int cpu, i;
 
@@ -51,7 +51,7 @@ void nfgate_stats_read(struct nfgate_net *nn, u64 *out)
 	}
 }
 
-int nfgate_stats_fill(struct sk_buff *skb, struct nfgate_net *nn)
+int nfgate_stats_fill(struct sk_buff *skb, const struct nfgate_net *nn)
 {
 	u64 v[__NFGATE_STAT_LAST];
 	struct nlattr *nest;
