@@ -12,14 +12,17 @@
  *                               mangle (-150)
  *                               nfgate_nat_pre (DNAT, -100, nat.c): port
  *                                 forwards and hairpin
+ *                               nfgate_pre_routing_last (LAST): a DNS reply
+ *                                 from an uplink, de-NATed, is judged and
+ *                                 passed, dropped or held (dns.c)
  *   routing decision: deliver to the router, or pass it on
  *   forward       FORWARD       nfgate_forward (-149): uplink choice for a
  *                                 new LAN connection, route moved to the
  *                                 connection's uplink (steer.c)
  *                               filter (0)
  *   router's own  LOCAL_OUT     conntrack (-200)
- *                               nfgate_local_out (-149): the same steering
- *                                 for the router's own connections
+ *                               nfgate_local_out (-149): the same, for
+ *                                 the router's own queries and connections
  *   egress        POST_ROUTING  nfgate_nat_post (SNAT, 100, nat.c):
  *                                 masquerade on the uplink, hairpin SNAT
  *                               nfgate_post_routing (101): uplink tx
@@ -58,12 +61,25 @@ static unsigned int nfgate_pre_routing(void *priv, struct sk_buff *skb,
 	return nfgate_steer_inbound(nn, skb, up);
 }
 
+/* After NAT: a DNS reply from an uplink is judged, maybe held. */
+static unsigned int nfgate_pre_routing_last(void *priv, struct sk_buff *skb,
+					    const struct nf_hook_state *state)
+{
+	struct nfgate_net *nn = nfgate_pernet(state->net);
+
+	if (!rcu_access_pointer(nn->dns) ||
+	    !nfgate_uplink_by_ifindex(nn, state->in->ifindex))
+		return NF_ACCEPT;
+	return nfgate_dns_reply(nn, skb, state);
+}
+
 static unsigned int nfgate_forward(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
 	struct nfgate_net *nn = nfgate_pernet(state->net);
 
 	nfgate_stat_inc(nn, NFGATE_STAT_FORWARD);
+	nfgate_dns_query(nn, skb, false);
 	return nfgate_steer_forward(nn, skb, state);
 }
 
@@ -73,6 +89,7 @@ static unsigned int nfgate_local_out(void *priv, struct sk_buff *skb,
 	struct nfgate_net *nn = nfgate_pernet(state->net);
 
 	nfgate_stat_inc(nn, NFGATE_STAT_LOCAL_OUT);
+	nfgate_dns_query(nn, skb, true);
 	return nfgate_steer_local_out(nn, skb, state);
 }
 
@@ -95,6 +112,12 @@ static const struct nf_hook_ops nfgate_hook_ops[] = {
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_PRE_ROUTING,
 		.priority	= NF_IP_PRI_CONNTRACK + 1,
+	},
+	{
+		.hook		= nfgate_pre_routing_last,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP_PRI_LAST,
 	},
 	{
 		.hook		= nfgate_forward,

@@ -43,6 +43,8 @@ static void __net_exit nfgate_net_exit(struct net *net)
 	rtnl_unlock();
 	/* The hooks are gone; wait for readers still inside them. */
 	rcu_barrier();
+	nfgate_dns_free(nn);
+	nfgate_forged_free(nn);
 	nfgate_settings_free(nn);
 	nfgate_stats_free(nn);
 }
@@ -59,9 +61,12 @@ static int __init nfgate_init(void)
 	int err;
 
 	/* The NAT core forgets masqueraded connections of a dead device. */
-	err = nf_nat_masquerade_inet_register_notifiers();
+	err = nfgate_dns_init();
 	if (err)
 		return err;
+	err = nf_nat_masquerade_inet_register_notifiers();
+	if (err)
+		goto err_dns;
 	err = register_pernet_subsys(&nfgate_net_ops);
 	if (err)
 		goto err_masq;
@@ -81,6 +86,8 @@ err_pernet:
 	unregister_pernet_subsys(&nfgate_net_ops);
 err_masq:
 	nf_nat_masquerade_inet_unregister_notifiers();
+err_dns:
+	nfgate_dns_exit();
 	return err;
 }
 
@@ -90,6 +97,7 @@ static void __exit nfgate_exit(void)
 	nfgate_uplink_notifiers_unregister();
 	unregister_pernet_subsys(&nfgate_net_ops);
 	nf_nat_masquerade_inet_unregister_notifiers();
+	nfgate_dns_exit();
 }
 
 module_init(nfgate_init);

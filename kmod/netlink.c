@@ -77,6 +77,37 @@ static const struct nla_policy nfgate_forward_policy[NFGATE_FORWARD_A_MAX + 1] =
 	[NFGATE_FORWARD_A_PAD]		= NFGATE_RO("PAD is not an input"),
 };
 
+static struct netlink_range_validation nfgate_dns_hold_ms_range = {
+	.max = NFGATE_DNS_HOLD_MS_MAX,
+};
+
+static struct netlink_range_validation nfgate_dns_hold_max_range = {
+	.min = 1,
+	.max = NFGATE_DNS_HOLD_MAX_MAX,
+};
+
+static const struct nla_policy nfgate_dns_policy[NFGATE_DNS_A_MAX + 1] = {
+	[NFGATE_DNS_A_MODE]		= NLA_POLICY_MAX(NLA_U8, NFGATE_DNS_MODE_MAX),
+	[NFGATE_DNS_A_MODE_ROUTER]	= NLA_POLICY_MAX(NLA_U8, NFGATE_DNS_MODE_MAX),
+	[NFGATE_DNS_A_HOLD_MS]		= NLA_POLICY_FULL_RANGE(NLA_U32, &nfgate_dns_hold_ms_range),
+	[NFGATE_DNS_A_HOLD_MAX]		= NLA_POLICY_FULL_RANGE(NLA_U32, &nfgate_dns_hold_max_range),
+	[NFGATE_DNS_A_HOLD_PER_CLIENT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfgate_dns_hold_max_range),
+	[NFGATE_DNS_A_EXPIRE_DROP]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[NFGATE_DNS_A_TTL_SLACK]	= { .type = NLA_U8 },
+	[NFGATE_DNS_A_FAST_PCT]		= NLA_POLICY_MAX(NLA_U8, 100),
+	[NFGATE_DNS_A_DROP_SCORE]	= NLA_POLICY_MAX(NLA_U8, NFGATE_DNS_SIG_COUNT),
+	[NFGATE_DNS_A_FORGED4]		= NFGATE_RO("DNS FORGED4 is read-only"),
+	[NFGATE_DNS_A_FORGED6]		= NFGATE_RO("DNS FORGED6 is read-only"),
+	[NFGATE_DNS_A_HELD]		= NFGATE_RO("DNS HELD is read-only"),
+	[NFGATE_DNS_A_QUERIES]		= NFGATE_RO("DNS QUERIES is read-only"),
+	[NFGATE_DNS_A_RESOLVERS]	= NFGATE_RO("DNS RESOLVERS is read-only"),
+};
+
+static const struct nla_policy nfgate_forged_policy[NFGATE_FORGED_A_MAX + 1] = {
+	[NFGATE_FORGED_A_ADDR4]		= { .type = NLA_BE32 },
+	[NFGATE_FORGED_A_PREFIX6]	= NLA_POLICY_EXACT_LEN(sizeof(struct nfgate_prefix6)),
+};
+
 static const struct nla_policy nfgate_policy[NFGATE_A_MAX + 1] = {
 	[NFGATE_A_LAN]		= NLA_POLICY_NESTED(nfgate_lan_policy),
 	[NFGATE_A_UPLINK]	= NLA_POLICY_NESTED(nfgate_uplink_policy),
@@ -87,6 +118,9 @@ static const struct nla_policy nfgate_policy[NFGATE_A_MAX + 1] = {
 	[NFGATE_A_FORWARD]	= NLA_POLICY_NESTED(nfgate_forward_policy),
 	[NFGATE_A_FLUSHED]	= NFGATE_RO("FLUSHED is sent by the kernel only"),
 	[NFGATE_A_RESETS]	= NFGATE_RO("RESETS is sent by the kernel only"),
+	[NFGATE_A_DNS]		= NLA_POLICY_NESTED(nfgate_dns_policy),
+	[NFGATE_A_FORGED]	= NLA_POLICY_NESTED(nfgate_forged_policy),
+	[NFGATE_A_DNS_REPLY]	= NFGATE_RO("DNS_REPLY is sent by the kernel only"),
 };
 
 static void *nfgate_put_hdr(struct sk_buff *skb, struct genl_info *info,
@@ -425,6 +459,83 @@ static int nfgate_forward_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return nfgate_forward_doit(info, true);
 }
 
+static int nfgate_dns_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return nfgate_reply_ns(info, NFGATE_CMD_DNS_GET, nfgate_dns_fill);
+}
+
+static int nfgate_dns_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
+	struct nlattr *tb[NFGATE_DNS_A_MAX + 1];
+	int err;
+
+	err = nfgate_parse_nest(info, NFGATE_A_DNS, tb, NFGATE_DNS_A_MAX,
+				nfgate_dns_policy);
+	if (err)
+		return err;
+	mutex_lock(&nn->lock);
+	err = nfgate_dns_set(nn, tb, info->extack);
+	mutex_unlock(&nn->lock);
+	return err;
+}
+
+/* The forged set in messages of up to NFGATE_FORGED_CHUNK entries. */
+static int nfgate_forged_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nfgate_net *nn = nfgate_pernet(sock_net(skb->sk));
+	const struct nfgate_forged *f;
+	unsigned long pos = cb->args[0];
+	void *hdr;
+	int n;
+
+	/* A change publishes a new set: the generation flags the race. */
+	rcu_read_lock();
+	cb->seq = READ_ONCE(nn->generation);
+	f = rcu_dereference(nn->forged);
+	for (;;) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &nfgate_family,
+				  NLM_F_MULTI, NFGATE_CMD_FORGED_GET);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		n = nfgate_forged_fill(skb, f, &pos);
+		if (n <= 0 || nla_put_u32(skb, NFGATE_A_GENERATION, cb->seq)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	rcu_read_unlock();
+	cb->args[0] = pos;
+	return skb->len;
+}
+
+static int nfgate_forged_doit(struct genl_info *info, bool del)
+{
+	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
+	int err;
+
+	mutex_lock(&nn->lock);
+	err = del ? nfgate_forged_del(nn, info->attrs[NFGATE_A_FORGED],
+				      info->extack) :
+		    nfgate_forged_add(nn, info->attrs[NFGATE_A_FORGED],
+				      info->extack);
+	mutex_unlock(&nn->lock);
+	return err;
+}
+
+static int nfgate_forged_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nfgate_forged_doit(info, false);
+}
+
+static int nfgate_forged_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nfgate_forged_doit(info, true);
+}
+
 static const struct genl_ops nfgate_ops[] = {
 	{
 		.cmd = NFGATE_CMD_LAN_GET,
@@ -482,6 +593,29 @@ static const struct genl_ops nfgate_ops[] = {
 		.doit = nfgate_forward_del_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = NFGATE_CMD_DNS_GET,
+		.doit = nfgate_dns_get,
+	},
+	{
+		.cmd = NFGATE_CMD_DNS_SET,
+		.doit = nfgate_dns_set_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFGATE_CMD_FORGED_GET,
+		.dumpit = nfgate_forged_dump,
+	},
+	{
+		.cmd = NFGATE_CMD_FORGED_ADD,
+		.doit = nfgate_forged_add_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFGATE_CMD_FORGED_DEL,
+		.doit = nfgate_forged_del_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group nfgate_mcgrps[] = {
@@ -506,34 +640,47 @@ static struct genl_family nfgate_family __ro_after_init = {
  * Events. Sent with nn->lock held, so the events of one namespace go out in
  * the order the changes happened.
  */
-static struct sk_buff *nfgate_event_new(struct nfgate_net *nn,
-					enum nfgate_event event, void **hdr)
+static struct sk_buff *nfgate_event_new_gfp(struct nfgate_net *nn,
+					    enum nfgate_event event,
+					    void **hdr, gfp_t gfp)
 {
 	struct sk_buff *msg;
 
 	if (!genl_has_listeners(&nfgate_family, nn->net, 0))
 		return NULL;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put(msg, 0, 0, &nfgate_family, 0, NFGATE_CMD_EVENT);
 	if (!*hdr || nla_put_u32(msg, NFGATE_A_EVENT, event) ||
-	    nla_put_u32(msg, NFGATE_A_GENERATION, nn->generation)) {
+	    nla_put_u32(msg, NFGATE_A_GENERATION, READ_ONCE(nn->generation))) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
 }
 
-static void nfgate_event_send(struct nfgate_net *nn, struct sk_buff *msg,
-			      void *hdr, int err)
+static struct sk_buff *nfgate_event_new(struct nfgate_net *nn,
+					enum nfgate_event event, void **hdr)
+{
+	return nfgate_event_new_gfp(nn, event, hdr, GFP_KERNEL);
+}
+
+static void nfgate_event_send_gfp(struct nfgate_net *nn, struct sk_buff *msg,
+				  void *hdr, int err, gfp_t gfp)
 {
 	if (err) {
 		nlmsg_free(msg);
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&nfgate_family, nn->net, msg, 0, 0, GFP_KERNEL);
+	genlmsg_multicast_netns(&nfgate_family, nn->net, msg, 0, 0, gfp);
+}
+
+static void nfgate_event_send(struct nfgate_net *nn, struct sk_buff *msg,
+			      void *hdr, int err)
+{
+	nfgate_event_send_gfp(nn, msg, hdr, err, GFP_KERNEL);
 }
 
 void nfgate_notify(struct nfgate_net *nn, enum nfgate_event event,
@@ -587,6 +734,107 @@ void nfgate_notify_portfwd(struct nfgate_net *nn, enum nfgate_event event,
 	msg = nfgate_event_new(nn, event, &hdr);
 	if (msg)
 		nfgate_event_send(nn, msg, hdr, nfgate_portfwd_fill(msg, pf));
+}
+
+void nfgate_notify_dns(struct nfgate_net *nn, enum nfgate_event event)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nfgate_event_new(nn, event, &hdr);
+	if (msg)
+		nfgate_event_send(nn, msg, hdr, nfgate_dns_fill(msg, nn));
+}
+
+/* The question name in presentation form ("www.example.com"; "." root). */
+static void nfgate_qname_str(const struct ng_dns_msg *m, char *out)
+{
+	unsigned int i = 0, o = 0, l;
+
+	while (i < m->qname_len && m->qname[i]) {
+		l = m->qname[i++];
+		if (o)
+			out[o++] = '.';
+		for (; l && i < m->qname_len; l--, i++) {
+			u8 c = m->qname[i];
+
+			out[o++] = (c > ' ' && c < 0x7f && c != '.') ? c : '?';
+		}
+	}
+	if (!o)
+		out[o++] = '.';
+	out[o] = 0;
+}
+
+static int nfgate_dns_reply_fill(struct sk_buff *msg, struct nfgate_net *nn,
+				 const struct nfgate_dns_report *rep)
+{
+	const struct ng_dns_msg *m = rep->m;
+	const struct nfgate_dns_fp *fp = rep->fp;
+	char name[NG_DNS_MAX_NAME + 1];
+	const struct nfgate_uplink *up;
+	struct nlattr *nest;
+	unsigned int i, n;
+	const __be32 *a;
+
+	nest = nla_nest_start(msg, NFGATE_A_DNS_REPLY);
+	if (!nest)
+		return -EMSGSIZE;
+	nfgate_qname_str(m, name);
+	if (nla_put_u8(msg, NFGATE_DNS_REPLY_A_VERDICT, rep->verdict) ||
+	    nla_put_u32(msg, NFGATE_DNS_REPLY_A_SIGNALS, fp->sig) ||
+	    nla_put_in_addr(msg, NFGATE_DNS_REPLY_A_RESOLVER, rep->resolver) ||
+	    nla_put_in_addr(msg, NFGATE_DNS_REPLY_A_CLIENT, rep->client) ||
+	    nla_put_string(msg, NFGATE_DNS_REPLY_A_QNAME, name) ||
+	    nla_put_u16(msg, NFGATE_DNS_REPLY_A_QTYPE, m->qtype) ||
+	    nla_put_u8(msg, NFGATE_DNS_REPLY_A_IP_TTL, fp->ttl) ||
+	    nla_put_u16(msg, NFGATE_DNS_REPLY_A_IP_ID, fp->ipid) ||
+	    nla_put_u8(msg, NFGATE_DNS_REPLY_A_DF, fp->df) ||
+	    nla_put_u16(msg, NFGATE_DNS_REPLY_A_FLAGS, fp->flags) ||
+	    nla_put_u32(msg, NFGATE_DNS_REPLY_A_LEAD_US, rep->lead_us))
+		goto err;
+	rcu_read_lock();
+	up = nfgate_uplink_by_ifindex(nn, rep->ifindex);
+	if (up && nla_put_string(msg, NFGATE_DNS_REPLY_A_UPLINK, up->ifname)) {
+		rcu_read_unlock();
+		goto err;
+	}
+	rcu_read_unlock();
+	if (rep->no_answers) {
+		a = fp->a;
+		n = fp->n_a;
+	} else {
+		a = m->a;
+		n = min_t(unsigned int, m->n_a, NG_DNS_MAX_ADDRS);
+	}
+	for (i = 0; i < n; i++)
+		if (nla_put_in_addr(msg, NFGATE_DNS_REPLY_A_ANSWER4, a[i]))
+			goto err;
+	n = rep->no_answers ? 0 : min_t(unsigned int, m->n_aaaa,
+					NG_DNS_MAX_ADDRS);
+	for (i = 0; i < n; i++)
+		if (nla_put(msg, NFGATE_DNS_REPLY_A_ANSWER6, 16, m->aaaa[i]))
+			goto err;
+	nla_nest_end(msg, nest);
+	return 0;
+err:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+/* Packet path (atomic): a reply judged forged. */
+void nfgate_notify_dns_reply(struct nfgate_net *nn,
+			     const struct nfgate_dns_report *rep)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nfgate_event_new_gfp(nn, NFGATE_EVENT_DNS_FORGED, &hdr,
+				   GFP_ATOMIC);
+	if (msg)
+		nfgate_event_send_gfp(nn, msg, hdr,
+				      nfgate_dns_reply_fill(msg, nn, rep),
+				      GFP_ATOMIC);
 }
 
 int __init nfgate_genl_register(void)

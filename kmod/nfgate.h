@@ -12,11 +12,17 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
+#include <linux/timer.h>
 #include <linux/u64_stats_sync.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/nfgate.h>
+
+#include "addrset.h"
+#include "dns.h"
+#include "dnsguard.h"
 
 struct genl_info;
 struct netlink_ext_ack;
@@ -99,6 +105,129 @@ struct nfgate_sticky {
 	struct nfgate_sticky_slot slot[NFGATE_STICKY_SLOTS];
 };
 
+/* --- DNS reply check (dns.c, dnshold.c, forged.c). --- */
+
+#define NFGATE_DNS_BUF		4096	/* bigger replies are linearized */
+#define NFGATE_DNSQ_SLOTS	4096	/* queries in flight per namespace */
+#define NFGATE_DNSQ_PROBE	8
+#define NFGATE_DNSQ_LIFE_NS	(10 * NSEC_PER_SEC)
+#define NFGATE_DNSQ_ANS		4	/* A answers remembered per reply */
+#define NFGATE_DNS_RESOLVERS	64	/* baselines per namespace */
+#define NFGATE_DNS_RES_PROBE	4
+#define NFGATE_DNS_HOLD_BYTES	(2 << 20)	/* skb truesize, all held */
+
+struct nfgate_dns_scratch {
+	struct ng_dns_msg m[2];
+	u8 buf[NFGATE_DNS_BUF];
+	char name[NG_DNS_MAX_NAME + 1];
+};
+
+/* What a reply looked like: enough to report it and to learn from it. */
+struct nfgate_dns_fp {
+	u32 ahash;		/* ng_dnsg_answer_hash() */
+	u32 sig;		/* NFGATE_DNS_SIG_* */
+	u8 ttl;
+	u8 df;
+	u8 n_a;
+	u16 ipid;
+	u16 flags;		/* DNS header flags */
+	__be32 a[NFGATE_DNSQ_ANS];
+};
+
+struct nfgate_dns_held;
+
+/* A query in flight. */
+struct nfgate_dnsq {
+	__be32 client;		/* the query's source, before NAT */
+	__be32 resolver;
+	__be16 cport;
+	u16 id;
+	bool used;
+	bool router;		/* sent by the router itself */
+	bool edns;		/* the query had an OPT record */
+	bool passed;		/* a reply went to the client: p */
+	u64 sent_ns;		/* first copy sent, ktime_get_ns() */
+	u64 p_ns;		/* when the passed reply arrived */
+	struct nfgate_dns_fp p;
+	struct nfgate_dns_held *held;
+};
+
+/* A reply being judged: the parse and its fingerprint. */
+struct nfgate_dns_seen {
+	const struct ng_dns_msg *m;
+	struct nfgate_dns_fp fp;
+	u64 now;
+	int ifindex;
+};
+
+struct nfgate_dns_held {
+	struct list_head list;		/* dns->held, oldest first */
+	struct sk_buff *skb;
+	struct net_device *dev;
+	netdevice_tracker dev_tracker;
+	int (*okfn)(struct net *net, struct sock *sk, struct sk_buff *skb);
+	unsigned long expires;		/* jiffies */
+	u64 arrived_ns;
+	u32 rtt_us;
+	bool drop;			/* expired under EXPIRE_DROP */
+	__be32 client;
+	__be32 resolver;
+	struct nfgate_dnsq *q;
+	struct nfgate_dns_fp fp;
+};
+
+struct nfgate_dns_resolver {
+	__be32 addr;			/* 0: free */
+	unsigned long used;		/* jiffies */
+	struct ng_dnsg_baseline b;
+};
+
+struct nfgate_dns_conf {
+	u8 mode;			/* enum nfgate_dns_mode */
+	u8 mode_router;
+	bool expire_drop;
+	u32 hold_ms;
+	u32 hold_max;
+	u32 hold_per_client;
+	struct ng_dnsg_cfg g;
+};
+
+struct nfgate_dns {
+	struct nfgate_net *nn;
+	struct nfgate_dns_conf c;	/* written under lock, read racily */
+	spinlock_t lock;		/* everything below */
+	u32 seed;
+	bool dying;
+	u32 n_queries;
+	u32 n_resolvers;
+	u32 n_held;
+	u32 held_bytes;
+	struct list_head held;
+	struct timer_list timer;	/* earliest held expiry */
+	struct ratelimit_state event_rs;
+	struct nfgate_dns_resolver res[NFGATE_DNS_RESOLVERS];
+	struct nfgate_dnsq q[NFGATE_DNSQ_SLOTS];
+};
+
+/* The forged-address set, replaced as a whole (RCU). */
+struct nfgate_forged {
+	struct ng_addrset v4;
+	u32 n6;
+	struct nfgate_prefix6 p6[NFGATE_FORGED6_MAX];
+};
+
+/* A DNS_FORGED event. */
+struct nfgate_dns_report {
+	u8 verdict;			/* enum nfgate_dns_verdict */
+	__be32 resolver;
+	__be32 client;
+	int ifindex;
+	const struct ng_dns_msg *m;	/* question; answers unless no_answers */
+	bool no_answers;		/* report fp->a instead of m's */
+	const struct nfgate_dns_fp *fp;
+	u32 lead_us;
+};
+
 struct nfgate_net {
 	struct net *net;
 	struct mutex lock;		/* configuration writers, after RTNL */
@@ -120,6 +249,9 @@ struct nfgate_net {
 	u32 holddown_ms;
 	u32 sticky_ms;
 	struct nfgate_sticky *sticky;	/* allocated on first use */
+
+	struct nfgate_dns __rcu *dns;		/* allocated on first use */
+	struct nfgate_forged __rcu *forged;
 };
 
 extern unsigned int nfgate_net_id;
@@ -228,6 +360,54 @@ void nfgate_uplink_dev_event(struct nfgate_net *nn, struct net_device *dev);
 int nfgate_uplink_notifiers_register(void);
 void nfgate_uplink_notifiers_unregister(void);
 
+/* dns.c */
+int nfgate_dns_init(void);
+void nfgate_dns_exit(void);
+extern struct nfgate_dns_scratch __percpu *nfgate_dns_scratch;
+void nfgate_dns_free(struct nfgate_net *nn);
+void nfgate_dns_query(struct nfgate_net *nn, struct sk_buff *skb, bool router);
+unsigned int nfgate_dns_reply(struct nfgate_net *nn, struct sk_buff *skb,
+			      const struct nf_hook_state *state);
+int nfgate_dns_set(struct nfgate_net *nn, struct nlattr **tb,
+		   struct netlink_ext_ack *extack);
+int nfgate_dns_fill(struct sk_buff *skb, const struct nfgate_net *nn);
+u8 nfgate_dns_eff_mode(const struct nfgate_dns *dns, bool router);
+void nfgate_dns_count_signals(struct nfgate_net *nn, u32 sig);
+void nfgate_dnsq_passed(struct nfgate_dnsq *q, const struct nfgate_dns_fp *fp,
+			u64 when);
+void nfgate_dns_report(struct nfgate_net *nn, struct nfgate_dns *dns,
+		       const struct nfgate_dns_report *rep);
+bool nfgate_dns_parse_skb(struct sk_buff *skb, struct ng_dns_msg *m, u8 *buf);
+void nfgate_dns_fp_init(struct nfgate_dns_fp *fp, const struct sk_buff *skb,
+			const struct ng_dns_msg *m);
+
+/* dnshold.c (all under dns->lock unless said otherwise) */
+unsigned int nfgate_dns_hold(struct nfgate_net *nn, struct nfgate_dns *dns,
+			     struct nfgate_dnsq *q, struct sk_buff *skb,
+			     const struct nf_hook_state *state,
+			     const struct nfgate_dns_seen *s, u32 rtt_us,
+			     unsigned long expires);
+unsigned int nfgate_dns_hold_contest(struct nfgate_net *nn,
+				     struct nfgate_dns *dns,
+				     struct nfgate_dnsq *q, struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     struct nfgate_dns_seen *s,
+				     struct ng_dnsg_baseline *b, u32 rtt_us);
+void nfgate_dns_timer(struct timer_list *t);
+/* Not under the lock: */
+void nfgate_dns_hold_release_all(struct nfgate_net *nn, struct nfgate_dns *dns);
+void nfgate_dns_hold_dev_gone(struct nfgate_net *nn, struct net_device *dev);
+void nfgate_dns_hold_shutdown(struct nfgate_net *nn, struct nfgate_dns *dns);
+
+/* forged.c */
+int nfgate_forged_add(struct nfgate_net *nn, const struct nlattr *nest,
+		      struct netlink_ext_ack *extack);
+int nfgate_forged_del(struct nfgate_net *nn, const struct nlattr *nest,
+		      struct netlink_ext_ack *extack);
+int nfgate_forged_fill(struct sk_buff *skb, const struct nfgate_forged *f,
+		       unsigned long *pos);
+void nfgate_forged_free(struct nfgate_net *nn);
+
 /* netlink.c */
 int nfgate_genl_register(void);
 void nfgate_genl_unregister(void);
@@ -238,6 +418,9 @@ void nfgate_notify_flush(struct nfgate_net *nn, const struct nfgate_uplink *up,
 void nfgate_notify_settings(struct nfgate_net *nn);
 void nfgate_notify_portfwd(struct nfgate_net *nn, enum nfgate_event event,
 			   const struct nfgate_portfwd *pf);
+void nfgate_notify_dns(struct nfgate_net *nn, enum nfgate_event event);
+void nfgate_notify_dns_reply(struct nfgate_net *nn,
+			     const struct nfgate_dns_report *rep);
 
 static inline bool nfgate_configured(const struct nfgate_net *nn)
 {

@@ -430,6 +430,8 @@ static int nfgate_netdev_event(struct notifier_block *nb, unsigned long event,
 	default:
 		return NOTIFY_DONE;
 	}
+	if (event == NETDEV_UNREGISTER)
+		nfgate_dns_hold_dev_gone(nn, dev);
 	mutex_lock(&nn->lock);
 	nfgate_lan_netdev_event(nn, dev, event);
 	nfgate_uplink_dev_event(nn, dev);

@@ -121,6 +121,61 @@
  *
  * NFGATE_CMD_FORWARD_DEL: doit, NFGATE_A_FORWARD with PROTO and PORT.
  *
+ * NFGATE_CMD_DNS_GET: doit, the DNS reply check of the namespace.
+ *   NFGATE_A_DNS: NLA_NESTED
+ *     NFGATE_DNS_A_MODE: NLA_U8, enum nfgate_dns_mode, for replies to LAN
+ *       clients (default NFGATE_DNS_OFF)
+ *     NFGATE_DNS_A_MODE_ROUTER: NLA_U8, enum nfgate_dns_mode, for replies
+ *       to the router's own resolver (default: NFGATE_DNS_INHERIT, as MODE)
+ *     NFGATE_DNS_A_HOLD_MS: NLA_U32, 0..NFGATE_DNS_HOLD_MS_MAX, how long a
+ *       suspicious reply is held waiting for a better one (default
+ *       NFGATE_DNS_DEFAULT_HOLD_MS; 0: never hold, suspicious replies pass)
+ *     NFGATE_DNS_A_HOLD_MAX: NLA_U32, 1..NFGATE_DNS_HOLD_MAX_MAX, replies
+ *       held at once in the namespace (default NFGATE_DNS_DEFAULT_HOLD_MAX)
+ *     NFGATE_DNS_A_HOLD_PER_CLIENT: NLA_U32, 1..NFGATE_DNS_HOLD_MAX_MAX,
+ *       ... for one client address (default
+ *       NFGATE_DNS_DEFAULT_HOLD_PER_CLIENT). A reply that finds no room is
+ *       passed and counted (DNS_HOLD_FULL).
+ *     NFGATE_DNS_A_EXPIRE_DROP: NLA_U8 0/1, what happens to a held reply
+ *       when HOLD_MS passes with no other reply: 0 release it (default),
+ *       1 drop it
+ *     NFGATE_DNS_A_TTL_SLACK: NLA_U8, an IP TTL this far outside the range
+ *       learned for the resolver is a signal (default
+ *       NFGATE_DNS_DEFAULT_TTL_SLACK)
+ *     NFGATE_DNS_A_FAST_PCT: NLA_U8, 0..100, a reply faster than this
+ *       percentage of the resolver's learned minimum RTT is a signal
+ *       (default NFGATE_DNS_DEFAULT_FAST_PCT; 0 disables the signal)
+ *     NFGATE_DNS_A_DROP_SCORE: NLA_U8, 0..NFGATE_DNS_SIG_COUNT, a reply
+ *       with at least this many signals is dropped at once instead of held
+ *       (default NFGATE_DNS_DEFAULT_DROP_SCORE; 0: never). A reply whose
+ *       answer is in the forged-address set is always dropped in drop mode.
+ *     NFGATE_DNS_A_FORGED4: NLA_U32 RO, IPv4 addresses in the forged set
+ *     NFGATE_DNS_A_FORGED6: NLA_U32 RO, IPv6 prefixes in the forged set
+ *     NFGATE_DNS_A_HELD: NLA_U32 RO, replies held now
+ *     NFGATE_DNS_A_QUERIES: NLA_U32 RO, queries in the query table now
+ *     NFGATE_DNS_A_RESOLVERS: NLA_U32 RO, resolvers with a learned baseline
+ *   NFGATE_A_GENERATION: NLA_U32 RO
+ *
+ * NFGATE_CMD_DNS_SET: doit, changes the attributes given.
+ *   NFGATE_A_DNS: NLA_NESTED, the writable attributes above. Turning a mode
+ *   off releases the replies held under it.
+ *
+ * NFGATE_CMD_FORGED_GET: dump, the forged-address set, in messages of at
+ *   most NFGATE_FORGED_CHUNK entries.
+ *   NFGATE_A_FORGED: NLA_NESTED
+ *     NFGATE_FORGED_A_ADDR4: NLA_BE32, repeated, one IPv4 address each
+ *     NFGATE_FORGED_A_PREFIX6: struct nfgate_prefix6, repeated
+ *
+ * NFGATE_CMD_FORGED_ADD: doit, adds the entries of NFGATE_A_FORGED (as
+ *   above; at most NFGATE_FORGED_CHUNK of each kind per message) to the set.
+ *   The set is replaced as a whole, atomically: lookups see the old set or
+ *   the new one. At most NFGATE_FORGED4_MAX addresses and
+ *   NFGATE_FORGED6_MAX prefixes in all (-ENOSPC). An address of 0.0.0.0 or
+ *   a prefix longer than 128 is refused.
+ *
+ * NFGATE_CMD_FORGED_DEL: doit, removes the entries of NFGATE_A_FORGED; with
+ *   no NFGATE_A_FORGED, empties the set.
+ *
  * NFGATE_CMD_EVENT: sent by the kernel only, on the NFGATE_MCGRP_EVENTS
  *   multicast group of the namespace where the change happened.
  *   NFGATE_A_EVENT: NLA_U32, enum nfgate_event
@@ -128,6 +183,23 @@
  *     the object after the change (for a deletion: as it was)
  *   NFGATE_A_FLUSHED: NLA_U32, in UPLINK_FLUSH: connections removed
  *   NFGATE_A_RESETS: NLA_U32, in UPLINK_FLUSH: TCP RSTs sent to the LAN
+ *   NFGATE_A_DNS_REPLY: NLA_NESTED, in DNS_FORGED: a reply judged forged
+ *     NFGATE_DNS_REPLY_A_VERDICT: NLA_U8, enum nfgate_dns_verdict
+ *     NFGATE_DNS_REPLY_A_SIGNALS: NLA_U32, NFGATE_DNS_SIG_* bits that fired
+ *     NFGATE_DNS_REPLY_A_RESOLVER: NLA_BE32, the reply's source
+ *     NFGATE_DNS_REPLY_A_CLIENT: NLA_BE32, the query's source (before NAT)
+ *     NFGATE_DNS_REPLY_A_UPLINK: NLA_NUL_STRING, where it arrived
+ *     NFGATE_DNS_REPLY_A_QNAME: NLA_NUL_STRING, in presentation form
+ *     NFGATE_DNS_REPLY_A_QTYPE: NLA_U16
+ *     NFGATE_DNS_REPLY_A_ANSWER4: NLA_BE32, repeated: its A answers
+ *     NFGATE_DNS_REPLY_A_ANSWER6: 16 bytes, repeated: its AAAA answers
+ *     NFGATE_DNS_REPLY_A_IP_TTL: NLA_U8, NFGATE_DNS_REPLY_A_IP_ID: NLA_U16,
+ *     NFGATE_DNS_REPLY_A_DF: NLA_U8, NFGATE_DNS_REPLY_A_FLAGS: NLA_U16 (DNS
+ *       header flags): the injector's fingerprint
+ *     NFGATE_DNS_REPLY_A_LEAD_US: NLA_U32, how long before the reply that
+ *       beat it this one arrived (only when another reply decided)
+ *   DNS_FORGED events are limited to NFGATE_DNS_EVENTS_PER_SEC per
+ *   namespace; the counters count every reply.
  *   NFGATE_A_GENERATION: NLA_U32
  *
  * Later versions add objects as new commands and new top-level attributes;
@@ -155,6 +227,26 @@
 #define NFGATE_HOLDDOWN_MS_MAX		3600000
 #define NFGATE_STICKY_MS_MAX		86400000
 
+#define NFGATE_DNS_DEFAULT_HOLD_MS	300
+#define NFGATE_DNS_HOLD_MS_MAX		5000
+#define NFGATE_DNS_DEFAULT_HOLD_MAX	256
+#define NFGATE_DNS_DEFAULT_HOLD_PER_CLIENT	16
+#define NFGATE_DNS_HOLD_MAX_MAX		4096
+#define NFGATE_DNS_DEFAULT_TTL_SLACK	2
+#define NFGATE_DNS_DEFAULT_FAST_PCT	50
+#define NFGATE_DNS_DEFAULT_DROP_SCORE	3
+#define NFGATE_DNS_EVENTS_PER_SEC	100
+#define NFGATE_FORGED_CHUNK		1024
+#define NFGATE_FORGED4_MAX		65536
+#define NFGATE_FORGED6_MAX		256
+
+/* NFGATE_FORGED_A_PREFIX6 */
+struct nfgate_prefix6 {
+	__u8 addr[16];
+	__u8 len;		/* 0..128 */
+	__u8 pad[3];
+};
+
 enum nfgate_cmd {
 	NFGATE_CMD_UNSPEC,
 	NFGATE_CMD_LAN_GET,
@@ -170,6 +262,11 @@ enum nfgate_cmd {
 	NFGATE_CMD_FORWARD_GET,
 	NFGATE_CMD_FORWARD_SET,
 	NFGATE_CMD_FORWARD_DEL,
+	NFGATE_CMD_DNS_GET,
+	NFGATE_CMD_DNS_SET,
+	NFGATE_CMD_FORGED_GET,
+	NFGATE_CMD_FORGED_ADD,
+	NFGATE_CMD_FORGED_DEL,
 	__NFGATE_CMD_MAX
 };
 #define NFGATE_CMD_MAX (__NFGATE_CMD_MAX - 1)
@@ -185,6 +282,9 @@ enum nfgate_attr {
 	NFGATE_A_FORWARD,
 	NFGATE_A_FLUSHED,
 	NFGATE_A_RESETS,
+	NFGATE_A_DNS,
+	NFGATE_A_FORGED,
+	NFGATE_A_DNS_REPLY,
 	__NFGATE_A_LAST
 };
 #define NFGATE_A_MAX (__NFGATE_A_LAST - 1)
@@ -255,6 +355,93 @@ enum nfgate_forward_attr {
 };
 #define NFGATE_FORWARD_A_MAX (__NFGATE_FORWARD_A_LAST - 1)
 
+enum nfgate_dns_attr {
+	NFGATE_DNS_A_UNSPEC,
+	NFGATE_DNS_A_MODE,
+	NFGATE_DNS_A_MODE_ROUTER,
+	NFGATE_DNS_A_HOLD_MS,
+	NFGATE_DNS_A_HOLD_MAX,
+	NFGATE_DNS_A_HOLD_PER_CLIENT,
+	NFGATE_DNS_A_EXPIRE_DROP,
+	NFGATE_DNS_A_TTL_SLACK,
+	NFGATE_DNS_A_FAST_PCT,
+	NFGATE_DNS_A_DROP_SCORE,
+	NFGATE_DNS_A_FORGED4,
+	NFGATE_DNS_A_FORGED6,
+	NFGATE_DNS_A_HELD,
+	NFGATE_DNS_A_QUERIES,
+	NFGATE_DNS_A_RESOLVERS,
+	__NFGATE_DNS_A_LAST
+};
+#define NFGATE_DNS_A_MAX (__NFGATE_DNS_A_LAST - 1)
+
+enum nfgate_forged_attr {
+	NFGATE_FORGED_A_UNSPEC,
+	NFGATE_FORGED_A_ADDR4,
+	NFGATE_FORGED_A_PREFIX6,
+	__NFGATE_FORGED_A_LAST
+};
+#define NFGATE_FORGED_A_MAX (__NFGATE_FORGED_A_LAST - 1)
+
+enum nfgate_dns_reply_attr {
+	NFGATE_DNS_REPLY_A_UNSPEC,
+	NFGATE_DNS_REPLY_A_VERDICT,
+	NFGATE_DNS_REPLY_A_SIGNALS,
+	NFGATE_DNS_REPLY_A_RESOLVER,
+	NFGATE_DNS_REPLY_A_CLIENT,
+	NFGATE_DNS_REPLY_A_UPLINK,
+	NFGATE_DNS_REPLY_A_QNAME,
+	NFGATE_DNS_REPLY_A_QTYPE,
+	NFGATE_DNS_REPLY_A_ANSWER4,
+	NFGATE_DNS_REPLY_A_ANSWER6,
+	NFGATE_DNS_REPLY_A_IP_TTL,
+	NFGATE_DNS_REPLY_A_IP_ID,
+	NFGATE_DNS_REPLY_A_DF,
+	NFGATE_DNS_REPLY_A_FLAGS,
+	NFGATE_DNS_REPLY_A_LEAD_US,
+	__NFGATE_DNS_REPLY_A_LAST
+};
+#define NFGATE_DNS_REPLY_A_MAX (__NFGATE_DNS_REPLY_A_LAST - 1)
+
+enum nfgate_dns_mode {
+	NFGATE_DNS_OFF,		/* replies are not looked at */
+	NFGATE_DNS_LOG,		/* judged, counted and announced; all pass */
+	NFGATE_DNS_DROP,	/* forged replies dropped, suspicious held */
+	NFGATE_DNS_INHERIT,	/* MODE_ROUTER only: as MODE */
+	__NFGATE_DNS_MODE_LAST
+};
+#define NFGATE_DNS_MODE_MAX (__NFGATE_DNS_MODE_LAST - 1)
+
+/*
+ * Signals against a DNS reply (NFGATE_DNS_REPLY_A_SIGNALS). A resolver's
+ * baseline is learned from its replies that were not suspicious.
+ */
+#define NFGATE_DNS_SIG_ADDR	0x01	/* an answer in the forged set */
+#define NFGATE_DNS_SIG_TTL	0x02	/* IP TTL outside the baseline */
+#define NFGATE_DNS_SIG_SHAPE	0x04	/* no OPT to an EDNS query; AA set by a
+					 * resolver that never sets it
+					 */
+#define NFGATE_DNS_SIG_FAST	0x08	/* faster than FAST_PCT of min RTT */
+#define NFGATE_DNS_SIG_DISAGREE	0x10	/* another reply to the same query
+					 * with other answers won
+					 */
+#define NFGATE_DNS_SIG_IPHDR	0x20	/* DF differs from the baseline */
+#define NFGATE_DNS_SIG_COUNT	6
+
+enum nfgate_dns_verdict {
+	NFGATE_DNS_V_PASS,
+	NFGATE_DNS_V_DROP,		/* dropped on arrival */
+	NFGATE_DNS_V_HOLD,		/* held, then ... */
+	NFGATE_DNS_V_SUPERSEDED,	/* dropped: a better reply came */
+	NFGATE_DNS_V_EXPIRED,		/* released after HOLD_MS */
+	NFGATE_DNS_V_EXPIRED_DROP,	/* dropped after HOLD_MS */
+	NFGATE_DNS_V_LOGGED,		/* log mode: passed */
+	NFGATE_DNS_V_LATE,		/* passed, then contradicted by a
+					 * reply arriving after it
+					 */
+	__NFGATE_DNS_V_LAST
+};
+
 enum nfgate_admin_state {
 	NFGATE_ADMIN_DOWN,
 	NFGATE_ADMIN_UP,
@@ -310,6 +497,28 @@ enum nfgate_stat {
 	NFGATE_STAT_SPOOF_DROPPED,	/* uplink packets from/to LAN addresses */
 	NFGATE_STAT_FLUSHED,		/* connections removed: uplink died */
 	NFGATE_STAT_RESETS_SENT,	/* TCP RSTs sent to the LAN for those */
+	NFGATE_STAT_DNS_QUERIES,	/* DNS queries seen leaving */
+	NFGATE_STAT_DNS_REPLIES,	/* DNS replies judged */
+	NFGATE_STAT_DNS_MALFORMED,	/* ... that did not parse: passed */
+	NFGATE_STAT_DNS_NO_QUERY,	/* ... with no query known: passed */
+	NFGATE_STAT_DNS_SIG_ADDR,	/* replies with each signal */
+	NFGATE_STAT_DNS_SIG_TTL,
+	NFGATE_STAT_DNS_SIG_SHAPE,
+	NFGATE_STAT_DNS_SIG_FAST,
+	NFGATE_STAT_DNS_SIG_DISAGREE,
+	NFGATE_STAT_DNS_SIG_IPHDR,
+	NFGATE_STAT_DNS_PASSED,		/* verdicts, see nfgate_dns_verdict */
+	NFGATE_STAT_DNS_DROPPED,
+	NFGATE_STAT_DNS_HELD,
+	NFGATE_STAT_DNS_SUPERSEDED,
+	NFGATE_STAT_DNS_EXPIRED,
+	NFGATE_STAT_DNS_EXPIRED_DROP,
+	NFGATE_STAT_DNS_LOGGED,
+	NFGATE_STAT_DNS_LATE,
+	NFGATE_STAT_DNS_HOLD_FULL,	/* suspicious, no room to hold: passed */
+	NFGATE_STAT_DNS_HOLD_FREED,	/* held replies freed: device or
+					 * namespace gone, module unloaded
+					 */
 	__NFGATE_STAT_LAST
 };
 #define NFGATE_STAT_MAX (__NFGATE_STAT_LAST - 1)
@@ -327,6 +536,9 @@ enum nfgate_event {
 	NFGATE_EVENT_FORWARD_NEW,
 	NFGATE_EVENT_FORWARD_DEL,
 	NFGATE_EVENT_UPLINK_HEALTH,	/* HEALTH_STATE changed (agent) */
+	NFGATE_EVENT_DNS_FORGED,	/* a reply judged forged */
+	NFGATE_EVENT_DNS,		/* DNS settings changed */
+	NFGATE_EVENT_FORGED,		/* forged set changed (sizes only) */
 	__NFGATE_EVENT_LAST
 };
 #define NFGATE_EVENT_MAX (__NFGATE_EVENT_LAST - 1)
