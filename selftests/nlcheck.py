@@ -44,8 +44,9 @@ def _uapi():
         consts[m.group(1)] = int(m.group(2))
     for body in re.findall(r"enum\s+\w+\s*{([^}]*)}", text):
         val = 0
+        body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
         for item in body.split(","):
-            item = re.sub(r"/\*.*?\*/", "", item, flags=re.S).strip()
+            item = item.strip()
             if not item:
                 continue
             if "=" in item:
@@ -85,6 +86,11 @@ def u32(v):
 
 def be32(v):
     return struct.pack("!I", v)
+
+
+def p6(addr, plen):
+    """struct nfgate_prefix6"""
+    return socket.inet_pton(socket.AF_INET6, addr) + struct.pack("=B3x", plen)
 
 
 def sz(s):
@@ -177,6 +183,10 @@ def malformed_cases():
     lplen = attr(A["NFGATE_LAN_A_PREFIXLEN"], u8(22))
     set_up = A["NFGATE_CMD_UPLINK_SET"]
     set_lan = A["NFGATE_CMD_LAN_SET"]
+    set_dns = A["NFGATE_CMD_DNS_SET"]
+    add_f = A["NFGATE_CMD_FORGED_ADD"]
+    D = lambda *a: nest(A["NFGATE_A_DNS"], *a)
+    F = lambda *a: nest(A["NFGATE_A_FORGED"], *a)
     # (name, cmd, payload, expected errno, extra kwargs)
     return [
         ("weight above max", set_up,
@@ -253,6 +263,42 @@ def malformed_cases():
          errno.EOPNOTSUPP, {}),
         ("EVENT command sent by userspace", A["NFGATE_CMD_EVENT"], b"",
          errno.EOPNOTSUPP, {}),
+        ("DNS mode unknown", set_dns, D(attr(A["NFGATE_DNS_A_MODE"], u8(9))),
+         errno.ERANGE, {}),
+        ("DNS mode INHERIT (router mode only)", set_dns,
+         D(attr(A["NFGATE_DNS_A_MODE"], u8(A["NFGATE_DNS_INHERIT"]))),
+         errno.EINVAL, {}),
+        ("DNS hold time above max", set_dns,
+         D(attr(A["NFGATE_DNS_A_HOLD_MS"], u32(5001))), errno.ERANGE, {}),
+        ("DNS hold max 0", set_dns,
+         D(attr(A["NFGATE_DNS_A_HOLD_MAX"], u32(0))), errno.ERANGE, {}),
+        ("DNS per-client hold above hold max", set_dns,
+         D(attr(A["NFGATE_DNS_A_HOLD_MAX"], u32(4)),
+           attr(A["NFGATE_DNS_A_HOLD_PER_CLIENT"], u32(5))),
+         errno.EINVAL, {}),
+        ("DNS fast_pct above 100", set_dns,
+         D(attr(A["NFGATE_DNS_A_FAST_PCT"], u8(101))), errno.ERANGE, {}),
+        ("DNS drop score above the signal count", set_dns,
+         D(attr(A["NFGATE_DNS_A_DROP_SCORE"], u8(7))), errno.ERANGE, {}),
+        ("DNS read-only HELD in a set", set_dns,
+         D(attr(A["NFGATE_DNS_A_HELD"], u32(1))), errno.EINVAL, {}),
+        ("DNS nest missing", set_dns, b"", errno.EINVAL, {}),
+        ("forged add without a nest", add_f, b"", errno.EINVAL, {}),
+        ("forged 0.0.0.0", add_f,
+         F(attr(A["NFGATE_FORGED_A_ADDR4"], ip("0.0.0.0"))), errno.EINVAL, {}),
+        ("forged IPv4 of 3 bytes", add_f,
+         F(attr(A["NFGATE_FORGED_A_ADDR4"], b"\1\2\3")), errno.ERANGE, {}),
+        ("forged IPv6 prefix /129", add_f,
+         F(attr(A["NFGATE_FORGED_A_PREFIX6"], p6("2001::", 129))),
+         errno.EINVAL, {}),
+        ("forged IPv6 prefix of 16 bytes", add_f,
+         F(attr(A["NFGATE_FORGED_A_PREFIX6"], b"\0" * 16)), errno.ERANGE, {}),
+        ("forged: more than one chunk", add_f,
+         F(*[attr(A["NFGATE_FORGED_A_ADDR4"], be32(0x0a000001 + i))
+             for i in range(A["NFGATE_FORGED_CHUNK"] + 1)]),
+         errno.E2BIG, {}),
+        ("forged: unknown attribute", add_f,
+         F(attr(A["__NFGATE_FORGED_A_LAST"], u32(1))), errno.EINVAL, {}),
     ]
 
 
@@ -282,7 +328,34 @@ def run_malformed():
               f"{len(leaked)} found")
     else:
         print("PASS no uplink created by refused requests")
+    # ... nor changed the DNS settings or filled the forged set.
+    err, msg, replies = g.request(C["NFGATE_CMD_DNS_GET"], b"")
+    body = replies[0][2] if replies else b""
+    mode = find_attr(body, 4, [C["NFGATE_A_DNS"], C["NFGATE_DNS_A_MODE"]])
+    n4 = find_attr(body, 4, [C["NFGATE_A_DNS"], C["NFGATE_DNS_A_FORGED4"]])
+    hmax = find_attr(body, 4, [C["NFGATE_A_DNS"], C["NFGATE_DNS_A_HOLD_MAX"]])
+    if err or mode != u8(0) or n4 != u32(0) or \
+            hmax != u32(C["NFGATE_DNS_DEFAULT_HOLD_MAX"]):
+        failures += 1
+        print(f"FAIL DNS settings untouched by refused requests: err {err} "
+              f"mode {mode} forged4 {n4} hold_max {hmax}")
+    else:
+        print("PASS DNS settings untouched by refused requests")
     return 1 if failures else 0
+
+
+def find_attr(data, off, path):
+    """The payload of the attribute at @path (types, outermost first)."""
+    while off + 4 <= len(data):
+        alen, atype = struct.unpack_from("=HH", data, off)
+        if alen < 4:
+            return None
+        if atype & 0x3fff == path[0]:
+            payload = data[off + 4:off + alen]
+            return payload if len(path) == 1 else \
+                find_attr(payload, 0, path[1:])
+        off += (alen + 3) & ~3
+    return None
 
 
 if __name__ == "__main__":
