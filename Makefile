@@ -5,6 +5,7 @@
 #   make            module and userspace tools
 #   make check      install prerequisites, build, host unit tests, VM suite
 #   make check T=x  only selftests/x.sh in the VM
+#   make selftests  the selftests' C helpers (dnsinject); vmcheck builds them
 #   make demo       boot the VM demo topology
 #
 # KDIR selects the kernel headers to build against. By default: the running
@@ -16,7 +17,7 @@ KDIR := $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && [ -n "$$(ls $$d
 endif
 KVER ?= $(patsubst linux-headers-%,%,$(notdir $(realpath $(KDIR))))
 
-.PHONY: all module userspace unit check vmcheck demo deps clean style sparse
+.PHONY: all module userspace selftests unit check vmcheck demo deps clean style sparse
 
 all: module userspace
 
@@ -35,11 +36,14 @@ style:
 userspace:
 	$(MAKE) -C userspace
 
+selftests:
+	$(MAKE) -C selftests
+
 unit:
 	$(MAKE) -C common/tests run
 	$(MAKE) -C userspace test
 
-vmcheck:
+vmcheck: selftests
 	KDIR=$(KDIR) KVER=$(KVER) tools/vm/run-tests.sh $(T)
 
 check: deps
@@ -47,6 +51,7 @@ check: deps
 	$(MAKE) module
 	$(MAKE) userspace
 	$(MAKE) unit
+	$(MAKE) selftests
 	$(MAKE) vmcheck
 
 demo: deps
@@ -58,3 +63,4 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C common/tests clean
+	$(MAKE) -C selftests clean
