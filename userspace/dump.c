@@ -117,7 +117,7 @@ int dump_main(int argc, char *argv[])
 		dump_fields("forward", &fws[i], fws[i].present,
 			    nfg_forward_fields, nfg_forward_nfields);
 	for (unsigned int i = 1; i <= NFGATE_STAT_MAX; i++)
-		if (nfg_stat_name(i) && (st.present & (1U << i)))
+		if (nfg_stat_name(i) && NFG_STAT_HAS(&st, i))
 			printf("stat\t%s\t%" PRIu64 "\n", nfg_stat_name(i), st.counter[i]);
 out:
 	free(ups);

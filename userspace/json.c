@@ -308,7 +308,7 @@ void nfg_json_stats(struct json *j, const char *key, const struct nfg_stats *st,
 
 		if (!name)
 			continue;
-		if (st->present & (1U << i))
+		if (NFG_STAT_HAS(st, i))
 			json_uint(j, name, st->counter[i]);
 		else if (all)
 			json_null(j, name);

@@ -79,8 +79,9 @@ const struct nfg_field nfg_forward_fields[] = {
 const size_t nfg_forward_nfields = sizeof(nfg_forward_fields) / sizeof(nfg_forward_fields[0]);
 
 _Static_assert(NFGATE_LAN_A_MAX < 32 && NFGATE_UPLINK_A_MAX < 32 &&
-	       NFGATE_SETTINGS_A_MAX < 32 && NFGATE_FORWARD_A_MAX < 32 &&
-	       NFGATE_STAT_MAX < 32, "present bitmaps are 32 bits");
+	       NFGATE_SETTINGS_A_MAX < 32 && NFGATE_FORWARD_A_MAX < 32,
+	       "present bitmaps of the objects are 32 bits");
+_Static_assert(NFGATE_STAT_MAX < 64, "the present bitmap of the counters is 64 bits");
 
 static const struct nfg_field *find_field(const struct nfg_field *t, size_t n,
 					  uint16_t attr)
@@ -322,7 +323,7 @@ static int parse_stats(const struct nlattr *nest, struct nfg_stats *st)
 		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
 			return -EINVAL;
 		st->counter[type] = mnl_attr_get_u64(a);
-		st->present |= 1U << type;
+		st->present |= 1ULL << type;
 	}
 	return 0;
 }
@@ -421,6 +422,26 @@ static const char *const stat_names[NFGATE_STAT_MAX + 1] = {
 	[NFGATE_STAT_SPOOF_DROPPED] = "spoof_dropped",
 	[NFGATE_STAT_FLUSHED] = "flushed",
 	[NFGATE_STAT_RESETS_SENT] = "resets_sent",
+	[NFGATE_STAT_DNS_QUERIES] = "dns_queries",
+	[NFGATE_STAT_DNS_REPLIES] = "dns_replies",
+	[NFGATE_STAT_DNS_MALFORMED] = "dns_malformed",
+	[NFGATE_STAT_DNS_NO_QUERY] = "dns_no_query",
+	[NFGATE_STAT_DNS_SIG_ADDR] = "dns_sig_addr",
+	[NFGATE_STAT_DNS_SIG_TTL] = "dns_sig_ttl",
+	[NFGATE_STAT_DNS_SIG_SHAPE] = "dns_sig_shape",
+	[NFGATE_STAT_DNS_SIG_FAST] = "dns_sig_fast",
+	[NFGATE_STAT_DNS_SIG_DISAGREE] = "dns_sig_disagree",
+	[NFGATE_STAT_DNS_SIG_IPHDR] = "dns_sig_iphdr",
+	[NFGATE_STAT_DNS_PASSED] = "dns_passed",
+	[NFGATE_STAT_DNS_DROPPED] = "dns_dropped",
+	[NFGATE_STAT_DNS_HELD] = "dns_held",
+	[NFGATE_STAT_DNS_SUPERSEDED] = "dns_superseded",
+	[NFGATE_STAT_DNS_EXPIRED] = "dns_expired",
+	[NFGATE_STAT_DNS_EXPIRED_DROP] = "dns_expired_drop",
+	[NFGATE_STAT_DNS_LOGGED] = "dns_logged",
+	[NFGATE_STAT_DNS_LATE] = "dns_late",
+	[NFGATE_STAT_DNS_HOLD_FULL] = "dns_hold_full",
+	[NFGATE_STAT_DNS_HOLD_FREED] = "dns_hold_freed",
 };
 
 static const char *const admin_names[] = {

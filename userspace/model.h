@@ -70,14 +70,18 @@ struct nfg_forward {
 	uint64_t hits;
 };
 
-/* present: bit (1 << NFGATE_STAT_*) set for each counter received. */
+/*
+ * present: bit (1 << NFGATE_STAT_*) set for each counter received; 64 bits,
+ * the counters outgrew 32 with the DNS reply check (NFG_STAT_HAS()).
+ */
 struct nfg_stats {
-	uint32_t present;
+	uint64_t present;
 	uint64_t counter[NFGATE_STAT_MAX + 1];
 };
 
 #define NFG_HAS(obj, attr)	(!!((obj)->present & (1U << (attr))))
 #define NFG_MARK(obj, attr)	((obj)->present |= 1U << (attr))
+#define NFG_STAT_HAS(st, i)	(!!((st)->present & (1ULL << (i))))
 
 /* One decoded message of the family: a reply or an event. */
 struct nfg_msg {

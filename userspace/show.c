@@ -296,7 +296,7 @@ static void print_stats(const struct nfg_stats *st)
 
 	printf("counters:");
 	for (unsigned int i = 1; i <= NFGATE_STAT_MAX; i++) {
-		if (!nfg_stat_name(i) || !(st->present & (1U << i)))
+		if (!nfg_stat_name(i) || !NFG_STAT_HAS(st, i))
 			continue;
 		printf("%s %s %" PRIu64, sep, nfg_stat_name(i), st->counter[i]);
 		sep = ",";

@@ -288,7 +288,8 @@ int main(void)
 		       "udp      53  192.168.0.12:53  ppp0    123k\n", "show") &&
 	      has(out, "counters: pre_routing 1000, local_out 2000, forward 3000, post_routing 4000, "
 		       "flow_pinned 6000", "show") &&
-	      has(out, "resets_sent 16000\n", "show"),
+	      has(out, "resets_sent 16000, dns_queries 17000", "show") &&
+	      has(out, "dns_hold_freed 36000\n", "show"),
 	      "show: LAN line, settings line, uplink and forward tables, counters");
 	ret = run(show_main, true, ARGV("show"));
 	CHECK(ret == 0 && valid_json(out) && has(out, "\"generation\": 7", "show -j") &&

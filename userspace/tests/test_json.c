@@ -207,7 +207,7 @@ int main(void)
 
 	st.counter[NFGATE_STAT_PRE_ROUTING] = 10;
 	st.counter[NFGATE_STAT_FORWARD] = 7;
-	st.present = (1U << NFGATE_STAT_PRE_ROUTING) | (1U << NFGATE_STAT_FORWARD);
+	st.present = (1ULL << NFGATE_STAT_PRE_ROUTING) | (1ULL << NFGATE_STAT_FORWARD);
 	f = open_out();
 	json_init(&j, f, false);
 	nfg_json_stats(&j, NULL, &st, true);
@@ -216,7 +216,14 @@ int main(void)
 		  "\"flow_pinned\":null,\"flow_inbound\":null,\"no_uplink\":null,"
 		  "\"rerouted\":null,\"reroute_failed\":null,\"masqueraded\":null,"
 		  "\"port_forwarded\":null,\"hairpin\":null,\"spoof_dropped\":null,"
-		  "\"flushed\":null,\"resets_sent\":null}\n",
+		  "\"flushed\":null,\"resets_sent\":null,\"dns_queries\":null,"
+		  "\"dns_replies\":null,\"dns_malformed\":null,\"dns_no_query\":null,"
+		  "\"dns_sig_addr\":null,\"dns_sig_ttl\":null,\"dns_sig_shape\":null,"
+		  "\"dns_sig_fast\":null,\"dns_sig_disagree\":null,\"dns_sig_iphdr\":null,"
+		  "\"dns_passed\":null,\"dns_dropped\":null,\"dns_held\":null,"
+		  "\"dns_superseded\":null,\"dns_expired\":null,\"dns_expired_drop\":null,"
+		  "\"dns_logged\":null,\"dns_late\":null,\"dns_hold_full\":null,"
+		  "\"dns_hold_freed\":null}\n",
 	       "stats: every counter of enum nfgate_stat, PAD left out");
 	for (unsigned int i = 1; i <= NFGATE_STAT_MAX; i++)
 		if (i != NFGATE_STAT_PAD && !nfg_stat_name(i))
