@@ -357,6 +357,23 @@ void nfg_settings_defaults(struct nfg_settings *s)
 		NFG_MARK(s, nfg_settings_fields[i].attr);
 }
 
+void nfg_dns_defaults(struct nfg_dns *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->mode = NFGATE_DNS_OFF;
+	d->mode_router = NFGATE_DNS_INHERIT;
+	d->hold_ms = NFGATE_DNS_DEFAULT_HOLD_MS;
+	d->hold_max = NFGATE_DNS_DEFAULT_HOLD_MAX;
+	d->hold_per_client = NFGATE_DNS_DEFAULT_HOLD_PER_CLIENT;
+	d->expire_drop = 0;
+	d->ttl_slack = NFGATE_DNS_DEFAULT_TTL_SLACK;
+	d->fast_pct = NFGATE_DNS_DEFAULT_FAST_PCT;
+	d->drop_score = NFGATE_DNS_DEFAULT_DROP_SCORE;
+	for (size_t i = 0; i < nfg_dns_nfields; i++)
+		if (nfg_dns_fields[i].writable)
+			NFG_MARK(d, nfg_dns_fields[i].attr);
+}
+
 void nfg_settings_args(char *buf, size_t len, const struct nfg_settings *s)
 {
 	size_t off = 0;

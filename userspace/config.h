@@ -33,6 +33,13 @@
 #define NFG_DEFAULT_STICKY_MS		0
 void nfg_settings_defaults(struct nfg_settings *s);
 
+/*
+ * The kernel's defaults of the DNS reply check (uapi header): mode off,
+ * router mode inherit, expire release, the NFGATE_DNS_DEFAULT_* values.
+ * Every writable field filled and marked present.
+ */
+void nfg_dns_defaults(struct nfg_dns *d);
+
 /* Link health probing of an [uplink] (keys: see nfgate.conf.example). */
 #define NFG_TRACK_MAX		8
 #define NFG_DNS_NAME_MAX	253

@@ -47,7 +47,7 @@ static void dump_fields(const char *name, const void *obj, uint32_t present,
 {
 	printf("%s", name);
 	for (size_t i = 0; i < n; i++) {
-		char buf[64];
+		char buf[NFG_QNAME_MAX];
 
 		if (present & (1U << t[i].attr))
 			fmt_field(buf, sizeof(buf), obj, &t[i], true);

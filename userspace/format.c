@@ -127,6 +127,7 @@ void fmt_field(char *buf, size_t len, const void *obj, const struct nfg_field *f
 
 	switch (f->type) {
 	case NFG_F_STRING:
+	case NFG_F_QNAME:
 		snprintf(buf, len, "%s", nfg_field_str(obj, f));
 		return;
 	case NFG_F_IN4:
@@ -146,6 +147,27 @@ void fmt_field(char *buf, size_t len, const void *obj, const struct nfg_field *f
 		break;
 	case NFG_F_HREASON:
 		name = nfg_health_reason_name(v);
+		break;
+	case NFG_F_DNSMODE:
+		name = nfg_dns_mode_name(v);
+		break;
+	case NFG_F_EXPIRE:
+		name = v == 0 ? "release" : v == 1 ? "drop" : NULL;
+		break;
+	case NFG_F_VERDICT:
+		name = nfg_dns_verdict_name(v);
+		break;
+	case NFG_F_QTYPE:
+		name = nfg_dns_qtype_name(v);
+		break;
+	case NFG_F_SIGNALS:
+		nfg_dns_signals_str(buf, len, (uint32_t)v);
+		return;
+	case NFG_F_HEX16:
+		if (!raw) {
+			snprintf(buf, len, "0x%04" PRIx64, v);
+			return;
+		}
 		break;
 	case NFG_F_PCT100:
 		fmt_fixed(buf, len, v, 2);
@@ -178,7 +200,7 @@ static void fields_kv(FILE *f, const void *obj, uint32_t present,
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct nfg_field *fl = &t[i];
-		char buf[64];
+		char buf[NFG_QNAME_MAX];
 
 		if (fl->attr == name_attr || !(present & (1U << fl->attr)))
 			continue;

@@ -4,6 +4,7 @@
  * multicast group resolution, requests with extended ACK parsing, dumps
  * restarted on NLM_F_DUMP_INTR, event reception.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,9 +59,31 @@ static struct nlmsghdr *nfg_req(struct nfg_ipc *ipc, uint8_t cmd, uint16_t flags
 	return nfg_ipc_msg(ipc, ipc->family_id, cmd, NFGATE_GENL_VERSION, flags);
 }
 
+/* An entry of a FORGED_ADD/DEL: "address 0.0.0.0", "prefix6 2001::/200". */
+static const char *forged_entry_name(const struct nlattr *b)
+{
+	static char buf[80];
+	char v[INET6_ADDRSTRLEN + 8] = "?";
+
+	if (mnl_attr_get_type(b) == NFGATE_FORGED_A_ADDR4 &&
+	    mnl_attr_get_payload_len(b) == 4) {
+		inet_ntop(AF_INET, mnl_attr_get_payload(b), v, sizeof(v));
+	} else if (mnl_attr_get_type(b) == NFGATE_FORGED_A_PREFIX6 &&
+		   mnl_attr_get_payload_len(b) == sizeof(struct nfgate_prefix6)) {
+		struct nfgate_prefix6 p;
+
+		memcpy(&p, mnl_attr_get_payload(b), sizeof(p));
+		nfg_prefix6_str(v, sizeof(v), &p);
+	}
+	snprintf(buf, sizeof(buf), "%s %s",
+		 nfg_attr_name(NFGATE_A_FORGED, mnl_attr_get_type(b)) ?: "?", v);
+	return buf;
+}
+
 /*
  * Names the attribute at byte offset off of our request (the kernel's
- * NLMSGERR_ATTR_OFFS / _MISS_NEST), e.g. "weight" or "uplink".
+ * NLMSGERR_ATTR_OFFS / _MISS_NEST), e.g. "weight" or "uplink"; an entry
+ * of the forged set with its value.
  */
 static const char *req_attr_name(struct nfg_ipc *ipc, uint32_t off)
 {
@@ -79,7 +102,8 @@ static const char *req_attr_name(struct nfg_ipc *ipc, uint32_t off)
 			continue;
 		mnl_attr_for_each_nested(b, a)
 			if ((uint32_t)((const char *)b - ipc->req) == off)
-				return nfg_attr_name(top, mnl_attr_get_type(b));
+				return top == NFGATE_A_FORGED ? forged_entry_name(b) :
+				       nfg_attr_name(top, mnl_attr_get_type(b));
 	}
 	return NULL;
 }
@@ -635,6 +659,138 @@ int nfg_ipc_forward_del(struct nfg_ipc *ipc, uint8_t proto, uint16_t port)
 	NFG_MARK(&key, NFGATE_FORWARD_A_PORT);
 	nfg_forward_put(nlh, &key);
 	return nfg_ipc_request(ipc, nlh, NULL, NULL, NULL);
+}
+
+int nfg_ipc_dns_get(struct nfg_ipc *ipc, struct nfg_dns *dns, uint32_t *gen)
+{
+	struct get_ctx ctx = { 0 };
+	int err;
+
+	err = nfg_ipc_request(ipc, nfg_req(ipc, NFGATE_CMD_DNS_GET, NLM_F_ACK),
+			      get_cb, &ctx, NULL);
+	if (err)
+		return err;
+	if (!ctx.got || !ctx.msg.has_dns)
+		return -EBADMSG;
+	*dns = ctx.msg.dns;
+	if (gen)
+		*gen = ctx.msg.generation;
+	return 0;
+}
+
+int nfg_ipc_dns_set(struct nfg_ipc *ipc, const struct nfg_dns *dns)
+{
+	struct nlmsghdr *nlh = nfg_req(ipc, NFGATE_CMD_DNS_SET, NLM_F_ACK);
+
+	nfg_dns_put(nlh, dns);
+	return nfg_ipc_request(ipc, nlh, NULL, NULL, NULL);
+}
+
+/* --- the forged set ---------------------------------------------------------- */
+
+struct forged_ctx {
+	struct nfg_forged_set *set;
+	uint32_t gen;
+};
+
+/* One message of the dump: NFGATE_A_FORGED with up to a chunk of entries. */
+static int forged_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct forged_ctx *ctx = data;
+	const struct nlattr *a, *b;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case NFGATE_A_GENERATION:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				return -EBADMSG;
+			ctx->gen = mnl_attr_get_u32(a);
+			break;
+		case NFGATE_A_FORGED:
+			if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+				return -EBADMSG;
+			mnl_attr_for_each_nested(b, a) {
+				struct nfgate_prefix6 p;
+				int err = 0;
+
+				switch (mnl_attr_get_type(b)) {
+				case NFGATE_FORGED_A_ADDR4:
+					if (mnl_attr_validate(b, MNL_TYPE_U32) < 0)
+						return -EBADMSG;
+					err = nfg_forged_add4(ctx->set, mnl_attr_get_u32(b));
+					break;
+				case NFGATE_FORGED_A_PREFIX6:
+					if (mnl_attr_get_payload_len(b) != sizeof(p))
+						return -EBADMSG;
+					memcpy(&p, mnl_attr_get_payload(b), sizeof(p));
+					err = nfg_forged_add6(ctx->set, &p);
+					break;
+				}
+				if (err)
+					return err;
+			}
+			break;
+		}
+	}
+	return 0;
+}
+
+int nfg_ipc_forged_dump(struct nfg_ipc *ipc, struct nfg_forged_set *set, uint32_t *gen)
+{
+	for (int tries = 0; tries <= NFG_DUMP_RETRIES; tries++) {
+		struct forged_ctx ctx = { .set = set };
+		bool intr = false;
+		int err;
+
+		nfg_forged_free(set);
+		err = nfg_ipc_request(ipc, nfg_req(ipc, NFGATE_CMD_FORGED_GET, NLM_F_DUMP),
+				      forged_cb, &ctx, &intr);
+		if (err) {
+			nfg_forged_free(set);
+			return err;
+		}
+		if (intr)
+			continue;	/* the set changed while it was read */
+		nfg_forged_sort(set);
+		if (gen)
+			*gen = ctx.gen;
+		return 0;
+	}
+	nfg_forged_free(set);
+	return -NFG_EDUMPINTR;
+}
+
+int nfg_ipc_forged_change(struct nfg_ipc *ipc, bool del, const struct nfg_forged_set *set,
+			  size_t *done)
+{
+	size_t i4 = 0, i6 = 0;
+
+	*done = 0;
+	while (i4 < set->n4 || i6 < set->n6) {
+		struct nlmsghdr *nlh = nfg_req(ipc, del ? NFGATE_CMD_FORGED_DEL :
+					       NFGATE_CMD_FORGED_ADD, NLM_F_ACK);
+		struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_FORGED);
+		size_t n4 = 0, n6 = 0;
+		int err;
+
+		for (; i4 < set->n4 && n4 < NFGATE_FORGED_CHUNK; i4++, n4++)
+			mnl_attr_put_u32(nlh, NFGATE_FORGED_A_ADDR4, set->v4[i4]);
+		for (; i6 < set->n6 && n6 < NFGATE_FORGED_CHUNK; i6++, n6++)
+			mnl_attr_put(nlh, NFGATE_FORGED_A_PREFIX6, sizeof(set->v6[i6]),
+				     &set->v6[i6]);
+		mnl_attr_nest_end(nlh, nest);
+		err = nfg_ipc_request(ipc, nlh, NULL, NULL, NULL);
+		if (err)
+			return err;
+		*done += n4 + n6;
+	}
+	return 0;
+}
+
+int nfg_ipc_forged_flush(struct nfg_ipc *ipc)
+{
+	return nfg_ipc_request(ipc, nfg_req(ipc, NFGATE_CMD_FORGED_DEL, NLM_F_ACK),
+			       NULL, NULL, NULL);
 }
 
 /* --- events -------------------------------------------------------------- */

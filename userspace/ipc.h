@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "forgedset.h"
 #include "model.h"
 
 /* The family is not registered: the module is not loaded. */
@@ -20,6 +21,8 @@
 #define NFG_DUMP_RETRIES 10
 
 #define NFG_IPC_BUFSIZE 32768
+/* A request: room for NFGATE_FORGED_CHUNK entries of each kind. */
+#define NFG_IPC_REQSIZE 40960
 
 struct mnl_socket;
 struct nlmsghdr;
@@ -39,7 +42,7 @@ struct nfg_ipc {
 	ssize_t (*recv)(struct nfg_ipc *ipc, void *buf, size_t len);
 	void *priv;
 	char *buf;			/* NFG_IPC_BUFSIZE */
-	char req[1024];			/* last request, to name bad attributes */
+	char req[NFG_IPC_REQSIZE];	/* last request, to name bad attributes */
 };
 
 /* Opens a socket (ext ack on, capped acks) and resolves the family. */
@@ -71,6 +74,23 @@ int nfg_ipc_forward_dump(struct nfg_ipc *ipc, struct nfg_forward **list,
 /* Creates or replaces the forward keyed by proto and port. */
 int nfg_ipc_forward_set(struct nfg_ipc *ipc, const struct nfg_forward *fw);
 int nfg_ipc_forward_del(struct nfg_ipc *ipc, uint8_t proto, uint16_t port);
+/* The DNS reply check; set sends only the attributes marked present. */
+int nfg_ipc_dns_get(struct nfg_ipc *ipc, struct nfg_dns *dns, uint32_t *gen);
+int nfg_ipc_dns_set(struct nfg_ipc *ipc, const struct nfg_dns *dns);
+/*
+ * The whole forged set into *set (sorted), restarting on NLM_F_DUMP_INTR;
+ * free it with nfg_forged_free().
+ */
+int nfg_ipc_forged_dump(struct nfg_ipc *ipc, struct nfg_forged_set *set, uint32_t *gen);
+/*
+ * Adds (FORGED_ADD) or removes (FORGED_DEL) the entries of set, at most
+ * NFGATE_FORGED_CHUNK of each kind per message; stops at the first error.
+ * *done: entries the kernel took.
+ */
+int nfg_ipc_forged_change(struct nfg_ipc *ipc, bool del, const struct nfg_forged_set *set,
+			  size_t *done);
+/* FORGED_DEL without entries: empties the set. */
+int nfg_ipc_forged_flush(struct nfg_ipc *ipc);
 
 /*
  * The layer below the commands. nfg_ipc_msg() starts a request in ipc->req

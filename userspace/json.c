@@ -202,6 +202,7 @@ static void json_fields(struct json *j, const void *obj, uint32_t present,
 		v = nfg_field_uint(obj, f);
 		switch (f->type) {
 		case NFG_F_STRING:
+		case NFG_F_QNAME:
 			json_string(j, f->key, nfg_field_str(obj, f));
 			break;
 		case NFG_F_IN4:
@@ -224,6 +225,30 @@ static void json_fields(struct json *j, const void *obj, uint32_t present,
 			break;
 		case NFG_F_HREASON:
 			json_enum(j, f->key, nfg_health_reason_name(v), v);
+			break;
+		case NFG_F_DNSMODE:
+			json_enum(j, f->key, nfg_dns_mode_name(v), v);
+			break;
+		case NFG_F_EXPIRE:
+			json_enum(j, f->key, v == 0 ? "release" : v == 1 ? "drop" : NULL, v);
+			break;
+		case NFG_F_VERDICT:
+			json_enum(j, f->key, nfg_dns_verdict_name(v), v);
+			break;
+		case NFG_F_QTYPE:
+			json_enum(j, f->key, nfg_dns_qtype_name(v), v);
+			break;
+		case NFG_F_SIGNALS:
+			json_array_begin(j, f->key);
+			for (unsigned int b = 0; b < 32; b++) {
+				if (!(v & (1U << b)))
+					continue;
+				if (nfg_dns_signal_name(b))
+					json_string(j, NULL, nfg_dns_signal_name(b));
+				else
+					json_uint(j, NULL, 1U << b);
+			}
+			json_array_end(j);
 			break;
 		case NFG_F_PCT100:
 			json_fixed(j, f->key, v, 2);

@@ -4,6 +4,7 @@
  * field tables. Shared by nfgate and nfgated.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -78,8 +79,48 @@ const struct nfg_field nfg_forward_fields[] = {
 };
 const size_t nfg_forward_nfields = sizeof(nfg_forward_fields) / sizeof(nfg_forward_fields[0]);
 
+/*
+ * The writable keys are also the keys of the [dns] section of the config
+ * file, and with '-' for '_' the parameters of `nfgate set dns`.
+ */
+const struct nfg_field nfg_dns_fields[] = {
+	F(struct nfg_dns, "mode", NFGATE_DNS_A_MODE, NFG_F_DNSMODE, mode, true),
+	F(struct nfg_dns, "router_mode", NFGATE_DNS_A_MODE_ROUTER, NFG_F_DNSMODE, mode_router, true),
+	F(struct nfg_dns, "hold_ms", NFGATE_DNS_A_HOLD_MS, NFG_F_U32, hold_ms, true),
+	F(struct nfg_dns, "hold_max", NFGATE_DNS_A_HOLD_MAX, NFG_F_U32, hold_max, true),
+	F(struct nfg_dns, "hold_per_client", NFGATE_DNS_A_HOLD_PER_CLIENT, NFG_F_U32, hold_per_client, true),
+	F(struct nfg_dns, "expire", NFGATE_DNS_A_EXPIRE_DROP, NFG_F_EXPIRE, expire_drop, true),
+	F(struct nfg_dns, "ttl_slack", NFGATE_DNS_A_TTL_SLACK, NFG_F_U8, ttl_slack, true),
+	F(struct nfg_dns, "fast_pct", NFGATE_DNS_A_FAST_PCT, NFG_F_U8, fast_pct, true),
+	F(struct nfg_dns, "drop_score", NFGATE_DNS_A_DROP_SCORE, NFG_F_U8, drop_score, true),
+	F(struct nfg_dns, "forged4", NFGATE_DNS_A_FORGED4, NFG_F_U32, forged4, false),
+	F(struct nfg_dns, "forged6", NFGATE_DNS_A_FORGED6, NFG_F_U32, forged6, false),
+	F(struct nfg_dns, "held", NFGATE_DNS_A_HELD, NFG_F_U32, held, false),
+	F(struct nfg_dns, "queries", NFGATE_DNS_A_QUERIES, NFG_F_U32, queries, false),
+	F(struct nfg_dns, "resolvers", NFGATE_DNS_A_RESOLVERS, NFG_F_U32, resolvers, false),
+};
+const size_t nfg_dns_nfields = sizeof(nfg_dns_fields) / sizeof(nfg_dns_fields[0]);
+
+/* Sent by the kernel only; ANSWER4 and ANSWER6 are repeated, parsed apart. */
+const struct nfg_field nfg_dns_reply_fields[] = {
+	F(struct nfg_dns_reply, "verdict", NFGATE_DNS_REPLY_A_VERDICT, NFG_F_VERDICT, verdict, false),
+	F(struct nfg_dns_reply, "signals", NFGATE_DNS_REPLY_A_SIGNALS, NFG_F_SIGNALS, signals, false),
+	F(struct nfg_dns_reply, "client", NFGATE_DNS_REPLY_A_CLIENT, NFG_F_IN4, client, false),
+	F(struct nfg_dns_reply, "resolver", NFGATE_DNS_REPLY_A_RESOLVER, NFG_F_IN4, resolver, false),
+	F(struct nfg_dns_reply, "uplink", NFGATE_DNS_REPLY_A_UPLINK, NFG_F_STRING, uplink, false),
+	F(struct nfg_dns_reply, "qname", NFGATE_DNS_REPLY_A_QNAME, NFG_F_QNAME, qname, false),
+	F(struct nfg_dns_reply, "qtype", NFGATE_DNS_REPLY_A_QTYPE, NFG_F_QTYPE, qtype, false),
+	F(struct nfg_dns_reply, "ip_ttl", NFGATE_DNS_REPLY_A_IP_TTL, NFG_F_U8, ip_ttl, false),
+	F(struct nfg_dns_reply, "ip_id", NFGATE_DNS_REPLY_A_IP_ID, NFG_F_U16, ip_id, false),
+	F(struct nfg_dns_reply, "df", NFGATE_DNS_REPLY_A_DF, NFG_F_BOOL, df, false),
+	F(struct nfg_dns_reply, "flags", NFGATE_DNS_REPLY_A_FLAGS, NFG_F_HEX16, flags, false),
+	F(struct nfg_dns_reply, "lead_ms", NFGATE_DNS_REPLY_A_LEAD_US, NFG_F_USEC, lead_us, false),
+};
+const size_t nfg_dns_reply_nfields = sizeof(nfg_dns_reply_fields) / sizeof(nfg_dns_reply_fields[0]);
+
 _Static_assert(NFGATE_LAN_A_MAX < 32 && NFGATE_UPLINK_A_MAX < 32 &&
-	       NFGATE_SETTINGS_A_MAX < 32 && NFGATE_FORWARD_A_MAX < 32,
+	       NFGATE_SETTINGS_A_MAX < 32 && NFGATE_FORWARD_A_MAX < 32 &&
+	       NFGATE_DNS_A_MAX < 32 && NFGATE_DNS_REPLY_A_MAX < 32,
 	       "present bitmaps of the objects are 32 bits");
 _Static_assert(NFGATE_STAT_MAX < 64, "the present bitmap of the counters is 64 bits");
 
@@ -112,6 +153,11 @@ const struct nfg_field *nfg_forward_field(uint16_t attr)
 	return find_field(nfg_forward_fields, nfg_forward_nfields, attr);
 }
 
+const struct nfg_field *nfg_dns_field(uint16_t attr)
+{
+	return find_field(nfg_dns_fields, nfg_dns_nfields, attr);
+}
+
 uint64_t nfg_field_uint(const void *obj, const struct nfg_field *f)
 {
 	const char *p = (const char *)obj + f->offset;
@@ -124,18 +170,26 @@ uint64_t nfg_field_uint(const void *obj, const struct nfg_field *f)
 	case NFG_F_PROTO:
 	case NFG_F_HSTATE:
 	case NFG_F_HREASON:
+	case NFG_F_DNSMODE:
+	case NFG_F_EXPIRE:
+	case NFG_F_VERDICT:
 		return *(const uint8_t *)p;
 	case NFG_F_BE16:
+	case NFG_F_U16:
+	case NFG_F_HEX16:
+	case NFG_F_QTYPE:
 		return *(const uint16_t *)p;
 	case NFG_F_U32:
 	case NFG_F_IN4:
 	case NFG_F_MARK:
 	case NFG_F_PCT100:
 	case NFG_F_USEC:
+	case NFG_F_SIGNALS:
 		return *(const uint32_t *)p;
 	case NFG_F_U64:
 		return *(const uint64_t *)p;
 	case NFG_F_STRING:
+	case NFG_F_QNAME:
 		break;
 	}
 	return 0;
@@ -153,9 +207,15 @@ void nfg_field_set_uint(void *obj, const struct nfg_field *f, uint64_t v)
 	case NFG_F_PROTO:
 	case NFG_F_HSTATE:
 	case NFG_F_HREASON:
+	case NFG_F_DNSMODE:
+	case NFG_F_EXPIRE:
+	case NFG_F_VERDICT:
 		*(uint8_t *)p = (uint8_t)v;
 		break;
 	case NFG_F_BE16:
+	case NFG_F_U16:
+	case NFG_F_HEX16:
+	case NFG_F_QTYPE:
 		*(uint16_t *)p = (uint16_t)v;
 		break;
 	case NFG_F_U32:
@@ -163,12 +223,14 @@ void nfg_field_set_uint(void *obj, const struct nfg_field *f, uint64_t v)
 	case NFG_F_MARK:
 	case NFG_F_PCT100:
 	case NFG_F_USEC:
+	case NFG_F_SIGNALS:
 		*(uint32_t *)p = (uint32_t)v;
 		break;
 	case NFG_F_U64:
 		*(uint64_t *)p = v;
 		break;
 	case NFG_F_STRING:
+	case NFG_F_QNAME:
 		break;
 	}
 }
@@ -191,6 +253,7 @@ static void put_fields(struct nlmsghdr *nlh, const void *obj, uint32_t present,
 			continue;
 		switch (f->type) {
 		case NFG_F_STRING:
+		case NFG_F_QNAME:
 			mnl_attr_put_strz(nlh, f->attr, p);
 			break;
 		case NFG_F_U8:
@@ -200,16 +263,25 @@ static void put_fields(struct nlmsghdr *nlh, const void *obj, uint32_t present,
 		case NFG_F_PROTO:
 		case NFG_F_HSTATE:
 		case NFG_F_HREASON:
+		case NFG_F_DNSMODE:
+		case NFG_F_EXPIRE:
+		case NFG_F_VERDICT:
 			mnl_attr_put_u8(nlh, f->attr, *(const uint8_t *)p);
 			break;
 		case NFG_F_BE16:
 			mnl_attr_put_u16(nlh, f->attr, htons(*(const uint16_t *)p));
+			break;
+		case NFG_F_U16:
+		case NFG_F_HEX16:
+		case NFG_F_QTYPE:
+			mnl_attr_put_u16(nlh, f->attr, *(const uint16_t *)p);
 			break;
 		case NFG_F_U32:
 		case NFG_F_IN4:
 		case NFG_F_MARK:
 		case NFG_F_PCT100:
 		case NFG_F_USEC:
+		case NFG_F_SIGNALS:
 			mnl_attr_put_u32(nlh, f->attr, *(const uint32_t *)p);
 			break;
 		case NFG_F_U64:
@@ -251,6 +323,14 @@ void nfg_forward_put(struct nlmsghdr *nlh, const struct nfg_forward *fw)
 	mnl_attr_nest_end(nlh, nest);
 }
 
+void nfg_dns_put(struct nlmsghdr *nlh, const struct nfg_dns *dns)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_DNS);
+
+	put_fields(nlh, dns, dns->present, nfg_dns_fields, nfg_dns_nfields);
+	mnl_attr_nest_end(nlh, nest);
+}
+
 /* Fills obj from the attributes of nest; 0 or -EINVAL. */
 static int parse_fields(const struct nlattr *nest, void *obj, uint32_t *present,
 			const struct nfg_field *t, size_t n)
@@ -265,11 +345,13 @@ static int parse_fields(const struct nlattr *nest, void *obj, uint32_t *present,
 			continue;	/* newer kernel, or PAD */
 		p = (char *)obj + f->offset;
 		switch (f->type) {
-		case NFG_F_STRING: {
+		case NFG_F_STRING:
+		case NFG_F_QNAME: {
 			uint16_t len = mnl_attr_get_payload_len(a);
 			const char *s = mnl_attr_get_str(a);
 
-			if (len == 0 || len > IFNAMSIZ || s[len - 1] != '\0')
+			if (len == 0 || len > (f->type == NFG_F_QNAME ? NFG_QNAME_MAX : IFNAMSIZ) ||
+			    s[len - 1] != '\0')
 				return -EINVAL;
 			memcpy(p, s, len);
 			break;
@@ -281,6 +363,9 @@ static int parse_fields(const struct nlattr *nest, void *obj, uint32_t *present,
 		case NFG_F_PROTO:
 		case NFG_F_HSTATE:
 		case NFG_F_HREASON:
+		case NFG_F_DNSMODE:
+		case NFG_F_EXPIRE:
+		case NFG_F_VERDICT:
 			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
 				return -EINVAL;
 			*(uint8_t *)p = mnl_attr_get_u8(a);
@@ -290,11 +375,19 @@ static int parse_fields(const struct nlattr *nest, void *obj, uint32_t *present,
 				return -EINVAL;
 			*(uint16_t *)p = ntohs(mnl_attr_get_u16(a));
 			break;
+		case NFG_F_U16:
+		case NFG_F_HEX16:
+		case NFG_F_QTYPE:
+			if (mnl_attr_validate(a, MNL_TYPE_U16) < 0)
+				return -EINVAL;
+			*(uint16_t *)p = mnl_attr_get_u16(a);
+			break;
 		case NFG_F_U32:
 		case NFG_F_IN4:
 		case NFG_F_MARK:
 		case NFG_F_PCT100:
 		case NFG_F_USEC:
+		case NFG_F_SIGNALS:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 				return -EINVAL;
 			*(uint32_t *)p = mnl_attr_get_u32(a);
@@ -338,6 +431,37 @@ static int parse_nest(const struct nlattr *a, void *obj, uint32_t *present,
 	return parse_fields(a, obj, present, t, n);
 }
 
+/* NFGATE_A_DNS_REPLY: the fields, then the repeated answers. */
+static int parse_dns_reply(const struct nlattr *nest, struct nfg_dns_reply *r)
+{
+	const struct nlattr *a;
+	int err;
+
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0)
+		return -EINVAL;
+	err = parse_fields(nest, r, &r->present, nfg_dns_reply_fields,
+			   nfg_dns_reply_nfields);
+	if (err)
+		return err;
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case NFGATE_DNS_REPLY_A_ANSWER4:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				return -EINVAL;
+			if (r->n4 < NFG_DNS_ANSWERS_MAX)
+				r->answer4[r->n4++] = mnl_attr_get_u32(a);
+			break;
+		case NFGATE_DNS_REPLY_A_ANSWER6:
+			if (mnl_attr_get_payload_len(a) != 16)
+				return -EINVAL;
+			if (r->n6 < NFG_DNS_ANSWERS_MAX)
+				memcpy(r->answer6[r->n6++], mnl_attr_get_payload(a), 16);
+			break;
+		}
+	}
+	return 0;
+}
+
 static int parse_u32(const struct nlattr *a, uint32_t *v, bool *has)
 {
 	if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
@@ -378,6 +502,14 @@ int nfg_msg_parse(const struct nlmsghdr *nlh, struct nfg_msg *msg)
 			err = parse_nest(a, &msg->forward, &msg->forward.present,
 					 nfg_forward_fields, nfg_forward_nfields,
 					 &msg->has_forward);
+			break;
+		case NFGATE_A_DNS:
+			err = parse_nest(a, &msg->dns, &msg->dns.present,
+					 nfg_dns_fields, nfg_dns_nfields, &msg->has_dns);
+			break;
+		case NFGATE_A_DNS_REPLY:
+			err = parse_dns_reply(a, &msg->dns_reply);
+			msg->has_dns_reply = true;
 			break;
 		case NFGATE_A_STATS:
 			if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
@@ -467,7 +599,37 @@ static const char *const event_names[NFGATE_EVENT_MAX + 1] = {
 	[NFGATE_EVENT_FORWARD_NEW] = "forward_new",
 	[NFGATE_EVENT_FORWARD_DEL] = "forward_del",
 	[NFGATE_EVENT_UPLINK_HEALTH] = "uplink_health",
+	[NFGATE_EVENT_DNS_FORGED] = "dns_forged",
+	[NFGATE_EVENT_DNS] = "dns",
+	[NFGATE_EVENT_FORGED] = "forged",
 };
+
+static const char *const dns_mode_names[] = {
+	[NFGATE_DNS_OFF] = "off",
+	[NFGATE_DNS_LOG] = "log",
+	[NFGATE_DNS_DROP] = "drop",
+	[NFGATE_DNS_INHERIT] = "inherit",
+};
+
+static const char *const dns_verdict_names[] = {
+	[NFGATE_DNS_V_PASS] = "pass",
+	[NFGATE_DNS_V_DROP] = "drop",
+	[NFGATE_DNS_V_HOLD] = "hold",
+	[NFGATE_DNS_V_SUPERSEDED] = "superseded",
+	[NFGATE_DNS_V_EXPIRED] = "expired",
+	[NFGATE_DNS_V_EXPIRED_DROP] = "expired_drop",
+	[NFGATE_DNS_V_LOGGED] = "logged",
+	[NFGATE_DNS_V_LATE] = "late",
+};
+
+/* by bit number: NFGATE_DNS_SIG_ADDR is bit 0 */
+static const char *const dns_signal_names[NFGATE_DNS_SIG_COUNT] = {
+	"addr", "ttl", "shape", "fast", "disagree", "iphdr",
+};
+_Static_assert(NFGATE_DNS_SIG_ADDR == 1 << 0 && NFGATE_DNS_SIG_TTL == 1 << 1 &&
+	       NFGATE_DNS_SIG_SHAPE == 1 << 2 && NFGATE_DNS_SIG_FAST == 1 << 3 &&
+	       NFGATE_DNS_SIG_DISAGREE == 1 << 4 && NFGATE_DNS_SIG_IPHDR == 1 << 5,
+	       "dns_signal_names follows the bits");
 
 static const char *const proto_names[] = {
 	[IPPROTO_TCP] = "tcp",
@@ -483,6 +645,49 @@ const char *nfg_event_name(unsigned int v) { return NAME(event_names, v); }
 const char *nfg_proto_name(unsigned int v) { return NAME(proto_names, v); }
 const char *nfg_health_state_name(unsigned int v) { return hl_state_name(v); }
 const char *nfg_health_reason_name(unsigned int v) { return hl_reason_name(v); }
+const char *nfg_dns_mode_name(unsigned int v) { return NAME(dns_mode_names, v); }
+const char *nfg_dns_verdict_name(unsigned int v) { return NAME(dns_verdict_names, v); }
+const char *nfg_dns_signal_name(unsigned int bit) { return NAME(dns_signal_names, bit); }
+
+const char *nfg_dns_qtype_name(unsigned int qtype)
+{
+	static const struct {
+		uint16_t type;
+		const char *name;
+	} types[] = {
+		{ 1, "A" }, { 2, "NS" }, { 5, "CNAME" }, { 6, "SOA" }, { 12, "PTR" },
+		{ 15, "MX" }, { 16, "TXT" }, { 28, "AAAA" }, { 33, "SRV" },
+		{ 64, "SVCB" }, { 65, "HTTPS" }, { 255, "ANY" },
+	};
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i].type == qtype)
+			return types[i].name;
+	return NULL;
+}
+
+void nfg_dns_signals_str(char *buf, size_t len, uint32_t signals)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (!signals) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	for (unsigned int i = 0; i < 32 && off < len; i++) {
+		const char *name = nfg_dns_signal_name(i);
+		int n;
+
+		if (!(signals & (1U << i)))
+			continue;
+		if (name)
+			n = snprintf(buf + off, len - off, "%s%s", off ? "," : "", name);
+		else
+			n = snprintf(buf + off, len - off, "%s0x%x", off ? "," : "", 1U << i);
+		off += n > 0 ? (size_t)n : 0;
+	}
+}
 
 const char *nfg_attr_name(uint16_t top, uint16_t attr)
 {
@@ -493,6 +698,10 @@ const char *nfg_attr_name(uint16_t top, uint16_t attr)
 	case NFGATE_A_UPLINK: f = nfg_uplink_field(attr); break;
 	case NFGATE_A_SETTINGS: f = nfg_settings_field(attr); break;
 	case NFGATE_A_FORWARD: f = nfg_forward_field(attr); break;
+	case NFGATE_A_DNS: f = nfg_dns_field(attr); break;
+	case NFGATE_A_FORGED:
+		return attr == NFGATE_FORGED_A_ADDR4 ? "address" :
+		       attr == NFGATE_FORGED_A_PREFIX6 ? "prefix6" : NULL;
 	}
 	return f ? f->key : NULL;
 }
@@ -505,6 +714,9 @@ const char *nfg_top_name(uint16_t top)
 		[NFGATE_A_STATS] = "stats",
 		[NFGATE_A_SETTINGS] = "settings",
 		[NFGATE_A_FORWARD] = "forward",
+		[NFGATE_A_DNS] = "dns",
+		[NFGATE_A_FORGED] = "forged",
+		[NFGATE_A_DNS_REPLY] = "dns_reply",
 	};
 
 	return NAME(names, top);

@@ -70,6 +70,47 @@ struct nfg_forward {
 	uint64_t hits;
 };
 
+/* present: bit (1 << NFGATE_DNS_A_*) set for each known attribute. */
+struct nfg_dns {
+	uint32_t present;
+	uint8_t mode;			/* enum nfgate_dns_mode, not INHERIT */
+	uint8_t mode_router;		/* enum nfgate_dns_mode */
+	uint32_t hold_ms;
+	uint32_t hold_max;
+	uint32_t hold_per_client;
+	uint8_t expire_drop;		/* 0: release, 1: drop */
+	uint8_t ttl_slack;
+	uint8_t fast_pct;
+	uint8_t drop_score;
+	uint32_t forged4, forged6;	/* RO: sizes of the forged set */
+	uint32_t held, queries, resolvers;	/* RO: the tables now */
+};
+
+#define NFG_DNS_ANSWERS_MAX	8	/* of each kind, as the module sends */
+#define NFG_QNAME_MAX		256	/* presentation form, with its NUL */
+
+/*
+ * present: bit (1 << NFGATE_DNS_REPLY_A_*) set for each known attribute;
+ * the repeated answers are counted in n4 and n6 instead.
+ */
+struct nfg_dns_reply {
+	uint32_t present;
+	uint8_t verdict;		/* enum nfgate_dns_verdict */
+	uint32_t signals;		/* NFGATE_DNS_SIG_* */
+	uint32_t resolver, client;	/* network byte order */
+	char uplink[IFNAMSIZ];
+	char qname[NFG_QNAME_MAX];
+	uint16_t qtype;
+	uint8_t ip_ttl;
+	uint16_t ip_id;
+	uint8_t df;			/* 0/1 */
+	uint16_t flags;			/* DNS header flags */
+	uint32_t lead_us;
+	uint8_t n4, n6;			/* answers kept (more are ignored) */
+	uint32_t answer4[NFG_DNS_ANSWERS_MAX];	/* network byte order */
+	uint8_t answer6[NFG_DNS_ANSWERS_MAX][16];
+};
+
 /*
  * present: bit (1 << NFGATE_STAT_*) set for each counter received; 64 bits,
  * the counters outgrew 32 with the DNS reply check (NFG_STAT_HAS()).
@@ -88,11 +129,14 @@ struct nfg_msg {
 	uint8_t cmd;
 	bool has_lan, has_uplink, has_stats, has_event, has_generation;
 	bool has_settings, has_forward, has_flushed, has_resets;
+	bool has_dns, has_dns_reply;
 	struct nfg_lan lan;
 	struct nfg_uplink uplink;
 	struct nfg_stats stats;
 	struct nfg_settings settings;
 	struct nfg_forward forward;
+	struct nfg_dns dns;		/* DNS_GET; events DNS and FORGED */
+	struct nfg_dns_reply dns_reply;	/* event DNS_FORGED */
 	uint32_t event;			/* enum nfgate_event */
 	uint32_t generation;
 	uint32_t flushed, resets;	/* NFGATE_EVENT_UPLINK_FLUSH */
@@ -120,6 +164,15 @@ enum nfg_ftype {
 	NFG_F_HREASON,	/* NLA_U8, enum nfgate_health_reason */
 	NFG_F_PCT100,	/* NLA_U32 in 1/100 %, shown as a percentage (12.5) */
 	NFG_F_USEC,	/* NLA_U32 in us, shown in ms (23.456) */
+	NFG_F_U16,	/* NLA_U16, uint16_t */
+	NFG_F_HEX16,	/* NLA_U16, hex in text (0x8180), a number in JSON */
+	NFG_F_DNSMODE,	/* NLA_U8, enum nfgate_dns_mode: "off", "log", ... */
+	NFG_F_EXPIRE,	/* NLA_U8 0/1 (EXPIRE_DROP) as "release"/"drop" */
+	NFG_F_VERDICT,	/* NLA_U8, enum nfgate_dns_verdict */
+	NFG_F_SIGNALS,	/* NLA_U32, NFGATE_DNS_SIG_* bits: "fast,disagree" in
+			 * text, a JSON array of names */
+	NFG_F_QNAME,	/* NLA_NUL_STRING, char[NFG_QNAME_MAX] */
+	NFG_F_QTYPE,	/* NLA_U16, a DNS type: "A", "AAAA", ... or its number */
 };
 
 struct nfg_field {
@@ -138,11 +191,16 @@ extern const struct nfg_field nfg_settings_fields[];
 extern const size_t nfg_settings_nfields;
 extern const struct nfg_field nfg_forward_fields[];
 extern const size_t nfg_forward_nfields;
+extern const struct nfg_field nfg_dns_fields[];
+extern const size_t nfg_dns_nfields;
+extern const struct nfg_field nfg_dns_reply_fields[];
+extern const size_t nfg_dns_reply_nfields;
 
 const struct nfg_field *nfg_uplink_field(uint16_t attr);
 const struct nfg_field *nfg_lan_field(uint16_t attr);
 const struct nfg_field *nfg_settings_field(uint16_t attr);
 const struct nfg_field *nfg_forward_field(uint16_t attr);
+const struct nfg_field *nfg_dns_field(uint16_t attr);
 
 /* Numeric value of a field of obj (0 for strings). */
 uint64_t nfg_field_uint(const void *obj, const struct nfg_field *f);
@@ -157,6 +215,8 @@ void nfg_uplink_put(struct nlmsghdr *nlh, const struct nfg_uplink *up);
 /* Adds NFGATE_A_SETTINGS / NFGATE_A_FORWARD likewise. */
 void nfg_settings_put(struct nlmsghdr *nlh, const struct nfg_settings *s);
 void nfg_forward_put(struct nlmsghdr *nlh, const struct nfg_forward *fw);
+/* Adds NFGATE_A_DNS with the present writable fields. */
+void nfg_dns_put(struct nlmsghdr *nlh, const struct nfg_dns *dns);
 
 /*
  * Decodes a message of the family (nlmsghdr + genlmsghdr + attributes).
@@ -173,10 +233,16 @@ const char *nfg_event_name(unsigned int event);
 const char *nfg_proto_name(unsigned int proto);	/* "tcp", "udp" */
 const char *nfg_health_state_name(unsigned int state);	/* "unknown", "up", ... */
 const char *nfg_health_reason_name(unsigned int reason);	/* "none", "probes_lost", ... */
+const char *nfg_dns_mode_name(unsigned int mode);	/* "off", "log", "drop", "inherit" */
+const char *nfg_dns_verdict_name(unsigned int verdict);	/* "pass", "superseded", ... */
+const char *nfg_dns_signal_name(unsigned int bit);	/* bit 0..: "addr", "ttl", ... */
+const char *nfg_dns_qtype_name(unsigned int qtype);	/* "A", "AAAA", ...; NULL: unknown */
+/* "fast,disagree"; "-" for none; unknown bits as their value ("0x40"). */
+void nfg_dns_signals_str(char *buf, size_t len, uint32_t signals);
 
 /* Name of attribute attr inside nest top (NFGATE_A_*), for error messages. */
 const char *nfg_attr_name(uint16_t top, uint16_t attr);
-/* Name of a top-level nest: "lan", "uplink", "settings", "forward". */
+/* Name of a top-level nest: "lan", "uplink", "settings", "forward", "dns", ... */
 const char *nfg_top_name(uint16_t top);
 
 #endif

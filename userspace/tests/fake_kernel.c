@@ -13,17 +13,17 @@
 
 /* --- datagram queue ------------------------------------------------------- */
 
+/* Room for one more message: a new datagram once the open one is half full. */
 static char *msg_room(struct fake_kernel *k, size_t *room)
 {
-	int slot;
+	int slot = (k->qtail + FAKE_QUEUE - 1) % FAKE_QUEUE;
 
-	if (!k->open || k->split) {
+	if (!k->open || k->split || k->qlen[slot] > FAKE_DGRAM / 2) {
 		slot = k->qtail;
 		k->qtail = (k->qtail + 1) % FAKE_QUEUE;
 		k->qlen[slot] = 0;
 		k->open = true;
 	}
-	slot = (k->qtail + FAKE_QUEUE - 1) % FAKE_QUEUE;
 	*room = sizeof(k->q[0]) - k->qlen[slot];
 	return k->q[slot] + k->qlen[slot];
 }
@@ -64,6 +64,9 @@ static void ack(struct fake_kernel *k, const struct nlmsghdr *req, int error,
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct nlmsgerr *e;
 	size_t plen = error && k->uncapped ? req->nlmsg_len - sizeof(*req) : 0;
+
+	if (plen > FAKE_DGRAM / 2 - 512)
+		plen = 0;	/* the real kernel would send it; no test needs it */
 
 	nlh->nlmsg_type = NLMSG_ERROR;
 	nlh->nlmsg_seq = req->nlmsg_seq;
@@ -208,6 +211,47 @@ static void put_forward(struct nlmsghdr *nlh, const struct nfg_forward *fw)
 	if (fw->uplink[0])
 		mnl_attr_put_strz(nlh, NFGATE_FORWARD_A_UPLINK, fw->uplink);
 	put_u64_padded(nlh, NFGATE_FORWARD_A_PAD, NFGATE_FORWARD_A_HITS, fw->hits);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_dns(struct nlmsghdr *nlh, const struct nfg_dns *d)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_DNS);
+
+	for (size_t i = 0; i < nfg_dns_nfields; i++) {
+		const struct nfg_field *f = &nfg_dns_fields[i];
+		uint64_t v = nfg_field_uint(d, f);
+
+		if (f->type == NFG_F_U32)
+			mnl_attr_put_u32(nlh, f->attr, (uint32_t)v);
+		else
+			mnl_attr_put_u8(nlh, f->attr, (uint8_t)v);
+	}
+	mnl_attr_put_u32(nlh, NFGATE_DNS_A_MAX + 2, 0xdead);	/* future */
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_dns_reply(struct nlmsghdr *nlh, const struct nfg_dns_reply *r)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_DNS_REPLY);
+
+	mnl_attr_put_u8(nlh, NFGATE_DNS_REPLY_A_VERDICT, r->verdict);
+	mnl_attr_put_u32(nlh, NFGATE_DNS_REPLY_A_SIGNALS, r->signals);
+	mnl_attr_put_u32(nlh, NFGATE_DNS_REPLY_A_RESOLVER, r->resolver);
+	mnl_attr_put_u32(nlh, NFGATE_DNS_REPLY_A_CLIENT, r->client);
+	mnl_attr_put_strz(nlh, NFGATE_DNS_REPLY_A_QNAME, r->qname);
+	mnl_attr_put_u16(nlh, NFGATE_DNS_REPLY_A_QTYPE, r->qtype);
+	mnl_attr_put_u8(nlh, NFGATE_DNS_REPLY_A_IP_TTL, r->ip_ttl);
+	mnl_attr_put_u16(nlh, NFGATE_DNS_REPLY_A_IP_ID, r->ip_id);
+	mnl_attr_put_u8(nlh, NFGATE_DNS_REPLY_A_DF, r->df);
+	mnl_attr_put_u16(nlh, NFGATE_DNS_REPLY_A_FLAGS, r->flags);
+	mnl_attr_put_u32(nlh, NFGATE_DNS_REPLY_A_LEAD_US, r->lead_us);
+	if (r->uplink[0])
+		mnl_attr_put_strz(nlh, NFGATE_DNS_REPLY_A_UPLINK, r->uplink);
+	for (unsigned int i = 0; i < r->n4; i++)
+		mnl_attr_put_u32(nlh, NFGATE_DNS_REPLY_A_ANSWER4, r->answer4[i]);
+	for (unsigned int i = 0; i < r->n6; i++)
+		mnl_attr_put(nlh, NFGATE_DNS_REPLY_A_ANSWER6, 16, r->answer6[i]);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -617,6 +661,146 @@ static void forward_dump(struct fake_kernel *k, const struct nlmsghdr *req)
 	done(k, req);
 }
 
+static void dns_set(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	const struct nlattr *nest = top_attr(req, NFGATE_A_DNS), *a;
+	struct nfg_dns tmp = k->dns;
+	char line[160];
+	size_t len;
+
+	if (k->perm_denied)
+		return ack(k, req, -EPERM, NULL, NULL, 0, NULL);
+	if (!nest)
+		return ack(k, req, -EINVAL, NULL, NULL, NFGATE_A_DNS, NULL);
+	len = (size_t)snprintf(line, sizeof(line), "DNS_SET");
+	mnl_attr_for_each_nested(a, nest) {
+		uint16_t t = mnl_attr_get_type(a);
+		const struct nfg_field *f = nfg_dns_field(t);
+		uint32_t v;
+
+		if (!f)
+			return ack(k, req, -EINVAL, "unknown attribute", a, 0, NULL);
+		if (!f->writable)
+			return ack(k, req, -EINVAL, "attribute is read-only", a, 0, NULL);
+		v = f->type == NFG_F_U32 ? mnl_attr_get_u32(a) : mnl_attr_get_u8(a);
+		if ((f->type == NFG_F_DNSMODE && v > NFGATE_DNS_MODE_MAX) ||
+		    (t == NFGATE_DNS_A_HOLD_MS && v > NFGATE_DNS_HOLD_MS_MAX) ||
+		    ((t == NFGATE_DNS_A_HOLD_MAX || t == NFGATE_DNS_A_HOLD_PER_CLIENT) &&
+		     (v < 1 || v > NFGATE_DNS_HOLD_MAX_MAX)) ||
+		    (t == NFGATE_DNS_A_EXPIRE_DROP && v > 1) ||
+		    (t == NFGATE_DNS_A_FAST_PCT && v > 100) ||
+		    (t == NFGATE_DNS_A_DROP_SCORE && v > NFGATE_DNS_SIG_COUNT))
+			return ack(k, req, -ERANGE, "value out of range", a, 0, NULL);
+		if (t == NFGATE_DNS_A_MODE && v == NFGATE_DNS_INHERIT)
+			return ack(k, req, -EINVAL, "MODE cannot be INHERIT", a, 0, NULL);
+		nfg_field_set_uint(&tmp, f, v);
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s", f->key);
+	}
+	if (tmp.hold_per_client > tmp.hold_max)
+		return ack(k, req, -EINVAL, "HOLD_PER_CLIENT would be above HOLD_MAX", NULL, 0, NULL);
+	k->dns = tmp;
+	k->generation++;
+	logf_(k, "%s", line);
+	ack(k, req, 0, NULL, NULL, 0, NULL);
+}
+
+static void forged_dump(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	const struct nfg_forged_set *f = &k->forged;
+	uint16_t intr = k->dump_intr > 0 ? NLM_F_DUMP_INTR : 0;
+	size_t i = 0, total = f->n4 + f->n6;
+
+	if (!(req->nlmsg_flags & NLM_F_DUMP))
+		return ack(k, req, -EOPNOTSUPP, NULL, NULL, 0, NULL);
+	k->dumps++;
+	if (k->dump_intr > 0)
+		k->dump_intr--;
+	while (i < total) {
+		struct nlmsghdr *nlh = reply_start(k, req, FAKE_FAMILY_ID, NLM_F_MULTI | intr,
+						   NFGATE_CMD_FORGED_GET);
+		struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_FORGED);
+
+		for (int n = 0; n < FAKE_FORGED_CHUNK && i < total; n++, i++) {
+			if (i < f->n4)
+				mnl_attr_put_u32(nlh, NFGATE_FORGED_A_ADDR4, f->v4[i]);
+			else
+				mnl_attr_put(nlh, NFGATE_FORGED_A_PREFIX6, sizeof(f->v6[0]),
+					     &f->v6[i - f->n4]);
+		}
+		mnl_attr_nest_end(nlh, nest);
+		mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
+		msg_commit(k, nlh);
+	}
+	done(k, req);
+}
+
+/* FORGED_ADD (del false) / FORGED_DEL, checked as the module does. */
+static void forged_change(struct fake_kernel *k, const struct nlmsghdr *req, bool del)
+{
+	const struct nlattr *nest = top_attr(req, NFGATE_A_FORGED), *a;
+	struct nfg_forged_set in = { 0 }, out;
+	size_t n4 = 0, n6 = 0;
+
+	if (k->perm_denied)
+		return ack(k, req, -EPERM, NULL, NULL, 0, NULL);
+	k->forged_msgs++;
+	if (!nest) {
+		if (!del)
+			return ack(k, req, -EINVAL, "FORGED_ADD needs NFGATE_A_FORGED", NULL, 0, NULL);
+		nfg_forged_free(&k->forged);
+		k->generation++;
+		logf_(k, "FORGED_FLUSH");
+		return ack(k, req, 0, NULL, NULL, 0, NULL);
+	}
+	mnl_attr_for_each_nested(a, nest) {
+		struct nfgate_prefix6 p;
+
+		if (mnl_attr_get_type(a) == NFGATE_FORGED_A_ADDR4) {
+			if (!mnl_attr_get_u32(a))
+				return nfg_forged_free(&in),
+				       ack(k, req, -EINVAL, "0.0.0.0 cannot be in the set", a, 0, NULL);
+			if (++n4 > NFGATE_FORGED_CHUNK)
+				return nfg_forged_free(&in),
+				       ack(k, req, -E2BIG, "more entries than NFGATE_FORGED_CHUNK",
+					   a, 0, NULL);
+			nfg_forged_add4(&in, mnl_attr_get_u32(a));
+		} else if (mnl_attr_get_type(a) == NFGATE_FORGED_A_PREFIX6) {
+			memcpy(&p, mnl_attr_get_payload(a), sizeof(p));
+			if (p.len > 128)
+				return nfg_forged_free(&in),
+				       ack(k, req, -EINVAL, "IPv6 prefix longer than 128", a, 0, NULL);
+			if (++n6 > NFGATE_FORGED_CHUNK)
+				return nfg_forged_free(&in),
+				       ack(k, req, -E2BIG, "more entries than NFGATE_FORGED_CHUNK",
+					   a, 0, NULL);
+			nfg_forged_add6(&in, &p);
+		}
+	}
+	nfg_forged_sort(&in);
+	if (del) {
+		nfg_forged_diff(&k->forged, &in, &out);
+		nfg_forged_free(&k->forged);
+		k->forged = out;
+	} else {
+		nfg_forged_merge(&in, &k->forged);
+		if (in.n4 > NFGATE_FORGED4_MAX || in.n6 > NFGATE_FORGED6_MAX) {
+			nfg_forged_free(&in);
+			return ack(k, req, -ENOSPC, in.n4 > NFGATE_FORGED4_MAX ?
+				   "forged set full (NFGATE_FORGED4_MAX)" :
+				   "forged set full (NFGATE_FORGED6_MAX)", NULL, 0, NULL);
+		}
+		nfg_forged_free(&k->forged);
+		k->forged = in;
+		in = (struct nfg_forged_set){ 0 };
+	}
+	nfg_forged_free(&in);
+	k->dns.forged4 = (uint32_t)k->forged.n4;
+	k->dns.forged6 = (uint32_t)k->forged.n6;
+	k->generation++;
+	logf_(k, "FORGED_%s %zu %zu", del ? "DEL" : "ADD", n4, n6);
+	ack(k, req, 0, NULL, NULL, 0, NULL);
+}
+
 static void family(struct fake_kernel *k, const struct nlmsghdr *req)
 {
 	const struct nlattr *a = top_attr(req, CTRL_ATTR_FAMILY_NAME);
@@ -669,7 +853,8 @@ static ssize_t fake_send(struct nfg_ipc *ipc, const void *buf, size_t len)
 		ack(k, req, -EINVAL, "bad version", NULL, 0, NULL);
 		return (ssize_t)len;
 	}
-	if (k->old_module && g->cmd >= NFGATE_CMD_SETTINGS_GET) {
+	if ((k->old_module && g->cmd >= NFGATE_CMD_SETTINGS_GET) ||
+	    (k->old_dns && g->cmd >= NFGATE_CMD_DNS_GET)) {
 		ack(k, req, -EOPNOTSUPP, NULL, NULL, 0, NULL);
 		return (ssize_t)len;
 	}
@@ -736,6 +921,25 @@ static ssize_t fake_send(struct nfg_ipc *ipc, const void *buf, size_t len)
 	case NFGATE_CMD_FORWARD_DEL:
 		forward_del(k, req);
 		break;
+	case NFGATE_CMD_DNS_GET:
+		k->dns.forged4 = (uint32_t)k->forged.n4;
+		k->dns.forged6 = (uint32_t)k->forged.n6;
+		nlh = reply_start(k, req, FAKE_FAMILY_ID, 0, NFGATE_CMD_DNS_GET);
+		put_dns(nlh, &k->dns);
+		mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
+		msg_commit(k, nlh);
+		ack(k, req, 0, NULL, NULL, 0, NULL);
+		break;
+	case NFGATE_CMD_DNS_SET:
+		dns_set(k, req);
+		break;
+	case NFGATE_CMD_FORGED_GET:
+		forged_dump(k, req);
+		break;
+	case NFGATE_CMD_FORGED_ADD:
+	case NFGATE_CMD_FORGED_DEL:
+		forged_change(k, req, g->cmd == NFGATE_CMD_FORGED_DEL);
+		break;
 	default:
 		ack(k, req, -EOPNOTSUPP, NULL, NULL, 0, NULL);
 	}
@@ -765,8 +969,12 @@ static ssize_t fake_recv(struct nfg_ipc *ipc, void *buf, size_t len)
 
 void fake_attach(struct fake_kernel *k, struct nfg_ipc *ipc)
 {
+	nfg_forged_free(&k->forged);
 	memset(k, 0, sizeof(*k));
 	nfg_settings_defaults(&k->settings);	/* the module's defaults */
+	nfg_dns_defaults(&k->dns);
+	for (size_t i = 0; i < nfg_dns_nfields; i++)
+		NFG_MARK(&k->dns, nfg_dns_fields[i].attr);
 	fake_connect(k, ipc);
 }
 
@@ -813,6 +1021,10 @@ void fake_event_msg(struct fake_kernel *k, const struct nfg_msg *msg)
 		put_settings(nlh, &msg->settings);
 	if (msg->has_forward)
 		put_forward(nlh, &msg->forward);
+	if (msg->has_dns)
+		put_dns(nlh, &msg->dns);
+	if (msg->has_dns_reply)
+		put_dns_reply(nlh, &msg->dns_reply);
 	if (msg->has_flushed)
 		mnl_attr_put_u32(nlh, NFGATE_A_FLUSHED, msg->flushed);
 	if (msg->has_resets)

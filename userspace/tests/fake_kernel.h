@@ -16,6 +16,8 @@
 #define FAKE_MAX_UPLINKS 16
 #define FAKE_QUEUE	64
 #define FAKE_MAX_FORWARDS 16
+#define FAKE_DGRAM	16384	/* a datagram of replies */
+#define FAKE_FORGED_CHUNK 256	/* entries per FORGED_GET message */
 
 struct fake_kernel {
 	/* behaviour, set by the test */
@@ -27,6 +29,7 @@ struct fake_kernel {
 	const char *refuse;	/* UPLINK_SET of this name fails */
 	bool old_module;	/* no SETTINGS_* and FORWARD_* commands */
 	bool old_health;	/* no link health attributes */
+	bool old_dns;		/* no DNS_* and FORGED_* commands */
 	uint64_t now_ms;	/* HEALTH_SINCE_MS stamps */
 
 	/* state */
@@ -37,15 +40,20 @@ struct fake_kernel {
 	struct nfg_settings settings;	/* every field present */
 	struct nfg_forward fws[FAKE_MAX_FORWARDS];
 	size_t nfw;
+	struct nfg_dns dns;	/* every field present */
+	struct nfg_forged_set forged;	/* sorted */
+	int forged_msgs;	/* FORGED_ADD/DEL requests */
 	uint32_t generation;
-	int dumps;		/* UPLINK_GET dumps started */
+	int dumps;		/* UPLINK_GET and FORGED_GET dumps started */
 	char log[64][128];	/* "UPLINK_SET ppp0 tier weight admin",
 				 * "SETTINGS_SET sticky_ms", "FORWARD_SET tcp 8080 ...",
-				 * "FORWARD_DEL tcp 8080" */
+				 * "FORWARD_DEL tcp 8080", "DNS_SET mode hold_ms",
+				 * "FORGED_ADD 3 1" (IPv4, IPv6 entries),
+				 * "FORGED_DEL 1 0", "FORGED_FLUSH" */
 	int nlog;
 
 	/* datagrams waiting for recv() */
-	char q[FAKE_QUEUE][8192];
+	char q[FAKE_QUEUE][FAKE_DGRAM];
 	size_t qlen[FAKE_QUEUE];
 	int qhead, qtail;
 	bool open;		/* a datagram is being filled */
@@ -59,8 +67,8 @@ void fake_connect(struct fake_kernel *k, struct nfg_ipc *ipc);
 void fake_event(struct fake_kernel *k, uint32_t event, const struct nfg_uplink *up);
 /*
  * Queues any event: the objects msg has (has_lan, has_uplink, has_settings,
- * has_forward; an uplink without "flows", as the module sends them), the
- * flushed/resets counts and the generation of k.
+ * has_forward, has_dns, has_dns_reply; an uplink without "flows", as the
+ * module sends them), the flushed/resets counts and the generation of k.
  */
 void fake_event_msg(struct fake_kernel *k, const struct nfg_msg *msg);
 /* Adds an uplink as the kernel would hold it. */

@@ -288,6 +288,118 @@ static void settings_forwards(void)
 	k.old_module = false;
 }
 
+static void dns(void)
+{
+	struct nfg_dns d = { 0 }, got;
+	uint32_t gen = 0;
+	int err;
+
+	setup();
+	err = nfg_ipc_dns_get(&ipc, &got, &gen);
+	CHECK(err == 0 && got.mode == NFGATE_DNS_OFF && got.mode_router == NFGATE_DNS_INHERIT &&
+	      got.hold_ms == NFGATE_DNS_DEFAULT_HOLD_MS && got.hold_max == NFGATE_DNS_DEFAULT_HOLD_MAX &&
+	      got.hold_per_client == NFGATE_DNS_DEFAULT_HOLD_PER_CLIENT && !got.expire_drop &&
+	      got.ttl_slack == NFGATE_DNS_DEFAULT_TTL_SLACK && got.fast_pct == NFGATE_DNS_DEFAULT_FAST_PCT &&
+	      got.drop_score == NFGATE_DNS_DEFAULT_DROP_SCORE &&
+	      got.present == ((1U << (NFGATE_DNS_A_MAX + 1)) - 2),
+	      "dns get: the defaults, every attribute (RO sizes too), unknown ones skipped (0x%x)",
+	      got.present);
+
+	d.mode = NFGATE_DNS_DROP;
+	d.hold_ms = 500;
+	d.expire_drop = 1;
+	NFG_MARK(&d, NFGATE_DNS_A_MODE);
+	NFG_MARK(&d, NFGATE_DNS_A_HOLD_MS);
+	NFG_MARK(&d, NFGATE_DNS_A_EXPIRE_DROP);
+	d.present |= 1U << NFGATE_DNS_A_HELD;	/* RO, never sent */
+	err = nfg_ipc_dns_set(&ipc, &d);
+	CHECK(err == 0 && logged("DNS_SET mode hold_ms expire") && k.dns.mode == NFGATE_DNS_DROP &&
+	      k.dns.hold_ms == 500 && k.dns.expire_drop == 1 &&
+	      k.dns.drop_score == NFGATE_DNS_DEFAULT_DROP_SCORE,
+	      "dns set: only the attributes given, RO ones never sent");
+	d.present = 1U << NFGATE_DNS_A_MODE;
+	d.mode = NFGATE_DNS_INHERIT;
+	err = nfg_ipc_dns_set(&ipc, &d);
+	CHECK(err == -EINVAL && !strcmp(ipc.extack, "MODE cannot be INHERIT; attribute mode"),
+	      "dns set refused: the kernel's message names the attribute ('%s')", ipc.extack);
+	d.present = 1U << NFGATE_DNS_A_HOLD_PER_CLIENT;
+	d.hold_per_client = 300;
+	err = nfg_ipc_dns_set(&ipc, &d);
+	CHECK(err == -EINVAL && strstr(ipc.extack, "HOLD_PER_CLIENT would be above HOLD_MAX"),
+	      "dns set: hold_per_client above hold_max refused");
+	k.old_dns = true;
+	err = nfg_ipc_dns_get(&ipc, &got, NULL);
+	CHECK(err == -EOPNOTSUPP, "a module without the DNS check: -EOPNOTSUPP");
+	k.old_dns = false;
+}
+
+/* n IPv4 addresses from base on, and the Teredo prefix */
+static void fill(struct nfg_forged_set *s, uint32_t base, size_t n, bool teredo)
+{
+	for (size_t i = 0; i < n; i++)
+		nfg_forged_add4(s, htonl(base + (uint32_t)i));
+	if (teredo) {
+		struct nfgate_prefix6 p = { .addr = { 0x20, 0x01 }, .len = 32 };
+
+		nfg_forged_add6(s, &p);
+	}
+	nfg_forged_sort(s);
+}
+
+static void forged(void)
+{
+	struct nfg_forged_set s = { 0 }, got = { 0 };
+	struct nfgate_prefix6 bad = { .len = 129 };
+	uint32_t gen = 0;
+	size_t done;
+	int err;
+
+	setup();
+	err = nfg_ipc_forged_dump(&ipc, &got, &gen);
+	CHECK(err == 0 && nfg_forged_count(&got) == 0, "forged dump of an empty set");
+	fill(&s, 0x0a000001, 2500, true);
+	k.nlog = 0;
+	err = nfg_ipc_forged_change(&ipc, false, &s, &done);
+	CHECK(err == 0 && done == 2501 && k.forged_msgs == 3 && k.nlog == 3 &&
+	      !strcmp(k.log[0], "FORGED_ADD 1024 1") && !strcmp(k.log[1], "FORGED_ADD 1024 0") &&
+	      !strcmp(k.log[2], "FORGED_ADD 452 0") && k.forged.n4 == 2500,
+	      "forged add: 2500 addresses in chunks of NFGATE_FORGED_CHUNK (3 messages)");
+	k.split = true;
+	err = nfg_ipc_forged_dump(&ipc, &got, &gen);
+	k.split = false;
+	CHECK(err == 0 && got.n4 == 2500 && got.n6 == 1 && got.v4[0] == htonl(0x0a000001) &&
+	      got.v4[2499] == htonl(0x0a000001 + 2499) && got.v6[0].len == 32 &&
+	      gen == k.generation,
+	      "forged dump: every entry, sorted, over several messages and datagrams");
+	k.dumps = 0;
+	k.dump_intr = 2;
+	err = nfg_ipc_forged_dump(&ipc, &got, NULL);
+	CHECK(err == 0 && got.n4 == 2500 && k.dumps == 3,
+	      "forged dump: NLM_F_DUMP_INTR restarts it (%d dumps), no entry counted twice", k.dumps);
+	k.dump_intr = 1000;
+	err = nfg_ipc_forged_dump(&ipc, &got, NULL);
+	CHECK(err == -NFG_EDUMPINTR && !got.n4, "forged dump: bounded retries");
+	k.dump_intr = 0;
+
+	nfg_forged_free(&s);
+	fill(&s, 0x0a000001, 10, false);
+	err = nfg_ipc_forged_change(&ipc, true, &s, &done);
+	CHECK(err == 0 && done == 10 && k.forged.n4 == 2490 && logged("FORGED_DEL 10 0"),
+	      "forged del: the entries given");
+	nfg_forged_free(&s);
+	nfg_forged_add4(&s, htonl(0x01020304));
+	nfg_forged_add6(&s, &bad);
+	err = nfg_ipc_forged_change(&ipc, false, &s, &done);
+	CHECK(err == -EINVAL && done == 0 &&
+	      !strcmp(ipc.extack, "IPv6 prefix longer than 128; attribute prefix6 ::/129"),
+	      "forged add refused: the entry named with its value ('%s')", ipc.extack);
+	err = nfg_ipc_forged_flush(&ipc);
+	CHECK(err == 0 && !k.forged.n4 && !k.forged.n6 && logged("FORGED_FLUSH"),
+	      "forged flush: DEL without entries empties the set");
+	nfg_forged_free(&s);
+	nfg_forged_free(&got);
+}
+
 static int n_events;
 static struct nfg_msg last;
 
@@ -341,6 +453,54 @@ static void events(void)
 		CHECK(nfg_ipc_read_events(&ipc, on_event, NULL) == 0 && last.has_forward &&
 		      last.forward.port == 53 && last.forward.proto == IPPROTO_UDP,
 		      "forward_del event decoded");
+
+		memset(&m, 0, sizeof(m));
+		m.event = NFGATE_EVENT_DNS_FORGED;
+		m.has_dns_reply = true;
+		m.dns_reply.verdict = NFGATE_DNS_V_SUPERSEDED;
+		m.dns_reply.signals = NFGATE_DNS_SIG_FAST | NFGATE_DNS_SIG_DISAGREE;
+		m.dns_reply.resolver = htonl(0x08080808);
+		m.dns_reply.client = htonl(0xc0a8000a);
+		strcpy(m.dns_reply.uplink, "ppp0");
+		memset(m.dns_reply.qname, 'a', 250);
+		memcpy(m.dns_reply.qname + 250, ".com", 5);
+		m.dns_reply.qtype = 1;
+		m.dns_reply.ip_ttl = 57;
+		m.dns_reply.ip_id = 0x1234;
+		m.dns_reply.df = 1;
+		m.dns_reply.flags = 0x8180;
+		m.dns_reply.lead_us = 12345;
+		m.dns_reply.n4 = 2;
+		m.dns_reply.answer4[0] = htonl(0x0102030a);
+		m.dns_reply.answer4[1] = htonl(0x0102030b);
+		m.dns_reply.n6 = 1;
+		m.dns_reply.answer6[0][0] = 0x20;
+		m.dns_reply.answer6[0][1] = 0x01;
+		fake_event_msg(&k, &m);
+		CHECK(nfg_ipc_read_events(&ipc, on_event, NULL) == 0 && last.has_dns_reply &&
+		      last.event == NFGATE_EVENT_DNS_FORGED &&
+		      last.dns_reply.verdict == NFGATE_DNS_V_SUPERSEDED &&
+		      last.dns_reply.signals == (NFGATE_DNS_SIG_FAST | NFGATE_DNS_SIG_DISAGREE) &&
+		      last.dns_reply.resolver == htonl(0x08080808) &&
+		      !strcmp(last.dns_reply.uplink, "ppp0") && strlen(last.dns_reply.qname) == 254 &&
+		      last.dns_reply.ip_id == 0x1234 && last.dns_reply.flags == 0x8180 &&
+		      last.dns_reply.df == 1 && last.dns_reply.lead_us == 12345 &&
+		      last.dns_reply.n4 == 2 && last.dns_reply.answer4[1] == htonl(0x0102030b) &&
+		      last.dns_reply.n6 == 1 && last.dns_reply.answer6[0][1] == 0x01 &&
+		      last.dns_reply.present == (((1U << (NFGATE_DNS_REPLY_A_MAX + 1)) - 2) &
+						 ~((1U << NFGATE_DNS_REPLY_A_ANSWER4) |
+						   (1U << NFGATE_DNS_REPLY_A_ANSWER6))),
+		      "dns_forged event decoded: a 254-character qname, repeated answers (0x%x)",
+		      last.dns_reply.present);
+		memset(&m, 0, sizeof(m));
+		m.event = NFGATE_EVENT_FORGED;
+		m.has_dns = true;
+		m.dns = k.dns;
+		m.dns.forged4 = 470;
+		fake_event_msg(&k, &m);
+		CHECK(nfg_ipc_read_events(&ipc, on_event, NULL) == 0 && last.has_dns &&
+		      last.event == NFGATE_EVENT_FORGED && last.dns.forged4 == 470 &&
+		      !last.has_dns_reply, "forged event decoded: the DNS object with the sizes");
 	}
 }
 
@@ -538,6 +698,8 @@ int main(void)
 	commands();
 	events();
 	settings_forwards();
+	dns();
+	forged();
 	apply();
 	apply_settings_forwards();
 	real_kernel();
