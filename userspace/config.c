@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 
 #include "config.h"
+#include "format.h"
 
 void nfg_errors_add(struct nfg_errors *errs, const char *fmt, ...)
 {
@@ -344,6 +345,107 @@ const struct nfg_setting_param nfg_setting_params[] = {
 };
 const size_t nfg_n_setting_params =
 	sizeof(nfg_setting_params) / sizeof(nfg_setting_params[0]);
+
+/* --- the DNS reply check ------------------------------------------------- */
+
+static int parse_enum(const char *s, const char *const *names, size_t n, const char *what,
+		      const char *expected, uint32_t *out, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (names[i] && !strcmp(s, names[i])) {
+			*out = (uint32_t)i;
+			return 0;
+		}
+	}
+	if (!*s)
+		snprintf(err, errlen, "missing value");
+	else
+		snprintf(err, errlen, "'%.64s' is not %s (expected %s)", s, what, expected);
+	return -1;
+}
+
+int nfg_parse_dns_mode(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	static const char *const names[] = {
+		[NFGATE_DNS_OFF] = "off", [NFGATE_DNS_LOG] = "log", [NFGATE_DNS_DROP] = "drop",
+	};
+
+	return parse_enum(s, names, 3, "a mode", "off, log or drop", out, err, errlen);
+}
+
+int nfg_parse_dns_router_mode(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	static const char *const names[] = {
+		[NFGATE_DNS_OFF] = "off", [NFGATE_DNS_LOG] = "log", [NFGATE_DNS_DROP] = "drop",
+		[NFGATE_DNS_INHERIT] = "inherit",
+	};
+
+	return parse_enum(s, names, 4, "a mode", "inherit, off, log or drop", out, err, errlen);
+}
+
+int nfg_parse_dns_expire(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	static const char *const names[] = { "release", "drop" };
+
+	return parse_enum(s, names, 2, "an expiry", "release or drop", out, err, errlen);
+}
+
+static int parse_hold_ms(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	return nfg_parse_uint(s, NFGATE_DNS_HOLD_MS_MAX, out, err, errlen);
+}
+
+static int parse_hold_count(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	return nfg_parse_range(s, 1, NFGATE_DNS_HOLD_MAX_MAX, out, err, errlen);
+}
+
+static int parse_ttl_slack(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	return nfg_parse_uint(s, 255, out, err, errlen);
+}
+
+static int parse_pct(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	return nfg_parse_uint(s, 100, out, err, errlen);
+}
+
+static int parse_drop_score(const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	return nfg_parse_uint(s, NFGATE_DNS_SIG_COUNT, out, err, errlen);
+}
+
+const struct nfg_dns_param nfg_dns_params[] = {
+	{ "mode", NFGATE_DNS_A_MODE, nfg_parse_dns_mode },
+	{ "router-mode", NFGATE_DNS_A_MODE_ROUTER, nfg_parse_dns_router_mode },
+	{ "hold-ms", NFGATE_DNS_A_HOLD_MS, parse_hold_ms },
+	{ "hold-max", NFGATE_DNS_A_HOLD_MAX, parse_hold_count },
+	{ "hold-per-client", NFGATE_DNS_A_HOLD_PER_CLIENT, parse_hold_count },
+	{ "expire", NFGATE_DNS_A_EXPIRE_DROP, nfg_parse_dns_expire },
+	{ "ttl-slack", NFGATE_DNS_A_TTL_SLACK, parse_ttl_slack },
+	{ "fast-pct", NFGATE_DNS_A_FAST_PCT, parse_pct },
+	{ "drop-score", NFGATE_DNS_A_DROP_SCORE, parse_drop_score },
+};
+const size_t nfg_n_dns_params = sizeof(nfg_dns_params) / sizeof(nfg_dns_params[0]);
+
+void nfg_dns_args(char *buf, size_t len, const struct nfg_dns *d)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < nfg_n_dns_params && off < len; i++) {
+		const struct nfg_dns_param *dp = &nfg_dns_params[i];
+		const struct nfg_field *f = nfg_dns_field(dp->attr);
+		char v[32];
+		int n;
+
+		if (!NFG_HAS(d, dp->attr))
+			continue;
+		fmt_field(v, sizeof(v), d, f, false);
+		n = snprintf(buf + off, len - off, "%s%s %s", off ? " " : "", dp->arg, v);
+		off += n > 0 ? (size_t)n : 0;
+	}
+}
 
 void nfg_settings_defaults(struct nfg_settings *s)
 {
@@ -1425,11 +1527,48 @@ static int forward_argv(int argc, char *const argv[], struct nfg_forward *fw,
 	return 0;
 }
 
+static int dns_argv(int argc, char *const argv[], struct nfg_dns *d,
+		    char *err, size_t errlen)
+{
+	char why[256], expected[160] = "";
+	uint32_t x;
+
+	for (size_t j = 0; j < nfg_n_dns_params; j++)
+		snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected),
+			 "%s%s", j ? ", " : "", nfg_dns_params[j].arg);
+	if (argc < 1)
+		aerr("dns: nothing to set (expected %s)", expected);
+	for (int i = 0; i < argc; i += 2) {
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const struct nfg_dns_param *dp = NULL;
+
+		for (size_t j = 0; j < nfg_n_dns_params && !dp; j++)
+			if (!strcmp(k, nfg_dns_params[j].arg))
+				dp = &nfg_dns_params[j];
+		if (!dp)
+			aerr("dns: unknown parameter '%.64s' (expected %s)", k, expected);
+		if (NFG_HAS(d, dp->attr))
+			aerr("%s: given twice", k);
+		if (!v)
+			aerr("%s: missing value", k);
+		if (dp->parse(v, &x, why, sizeof(why)))
+			aerr("%s: %s", k, why);
+		nfg_field_set_uint(d, nfg_dns_field(dp->attr), x);
+		NFG_MARK(d, dp->attr);
+	}
+	/* the kernel checks against what it holds; both given: here */
+	if (NFG_HAS(d, NFGATE_DNS_A_HOLD_MAX) && NFG_HAS(d, NFGATE_DNS_A_HOLD_PER_CLIENT) &&
+	    d->hold_per_client > d->hold_max)
+		aerr("hold-per-client: %u is above hold-max (%u)", d->hold_per_client, d->hold_max);
+	return 0;
+}
+
 static const char *const obj_names[] = {
 	[NFG_OBJ_LAN] = "lan",
 	[NFG_OBJ_UPLINK] = "uplink",
 	[NFG_OBJ_SETTINGS] = "settings",
 	[NFG_OBJ_FORWARD] = "forward",
+	[NFG_OBJ_DNS] = "dns",
 };
 
 int nfg_obj_lookup(const char *name)
@@ -1447,10 +1586,11 @@ int nfg_parse_set_argv(int argc, char *const argv[], struct nfg_set_args *args,
 
 	memset(args, 0, sizeof(*args));
 	if (argc < 1)
-		aerr("missing object: lan, uplink, settings or forward");
+		aerr("missing object: lan, uplink, settings, forward or dns");
 	obj = nfg_obj_lookup(argv[0]);
 	if (obj < 0)
-		aerr("unknown object '%.64s' (expected lan, uplink, settings or forward)", argv[0]);
+		aerr("unknown object '%.64s' (expected lan, uplink, settings, forward or dns)",
+		     argv[0]);
 	args->obj = (enum nfg_obj)obj;
 	switch (args->obj) {
 	case NFG_OBJ_LAN:
@@ -1461,6 +1601,8 @@ int nfg_parse_set_argv(int argc, char *const argv[], struct nfg_set_args *args,
 		return settings_argv(argc - 1, argv + 1, &args->settings, err, errlen);
 	case NFG_OBJ_FORWARD:
 		return forward_argv(argc - 1, argv + 1, &args->forward, err, errlen);
+	case NFG_OBJ_DNS:
+		return dns_argv(argc - 1, argv + 1, &args->dns, err, errlen);
 	}
 	return -1;
 }
@@ -1476,7 +1618,7 @@ int nfg_parse_del_argv(int argc, char *const argv[], struct nfg_del_args *args,
 	if (argc < 1)
 		aerr("missing object: lan, uplink or forward");
 	obj = nfg_obj_lookup(argv[0]);
-	if (obj < 0 || obj == NFG_OBJ_SETTINGS)
+	if (obj < 0 || obj == NFG_OBJ_SETTINGS || obj == NFG_OBJ_DNS)
 		aerr("unknown object '%.64s' (expected lan, uplink or forward)", argv[0]);
 	args->obj = (enum nfg_obj)obj;
 	switch (args->obj) {
@@ -1501,6 +1643,7 @@ int nfg_parse_del_argv(int argc, char *const argv[], struct nfg_del_args *args,
 		args->port = key.port;
 		return 0;
 	case NFG_OBJ_SETTINGS:
+	case NFG_OBJ_DNS:
 		break;
 	}
 	return -1;

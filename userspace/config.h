@@ -152,6 +152,25 @@ struct nfg_setting_param {
 extern const struct nfg_setting_param nfg_setting_params[];
 extern const size_t nfg_n_setting_params;
 
+/*
+ * The DNS reply check, as parameters of `nfgate set dns` (arg: the field
+ * key with '-' for '_') and keys of [dns]: one parser for both.
+ */
+struct nfg_dns_param {
+	const char *arg;	/* "hold-ms" */
+	uint16_t attr;		/* NFGATE_DNS_A_* */
+	int (*parse)(const char *s, uint32_t *out, char *err, size_t errlen);
+};
+extern const struct nfg_dns_param nfg_dns_params[];
+extern const size_t nfg_n_dns_params;
+/* The present writable DNS settings as parameters:
+ * "mode drop router-mode inherit hold-ms 300 ... expire release ... drop-score 3" */
+void nfg_dns_args(char *buf, size_t len, const struct nfg_dns *d);
+/* off|log|drop (mode), inherit|off|log|drop (router_mode), release|drop */
+int nfg_parse_dns_mode(const char *s, uint32_t *out, char *err, size_t errlen);
+int nfg_parse_dns_router_mode(const char *s, uint32_t *out, char *err, size_t errlen);
+int nfg_parse_dns_expire(const char *s, uint32_t *out, char *err, size_t errlen);
+
 /* The present settings as command line parameters:
  * "mark-mask 0x00ff0000 skip-mark 0x00000000 failover-rst on holddown 5000 sticky 0" */
 void nfg_settings_args(char *buf, size_t len, const struct nfg_settings *s);
@@ -159,7 +178,7 @@ void nfg_settings_args(char *buf, size_t len, const struct nfg_settings *s);
 void nfg_forward_args(char *buf, size_t len, const struct nfg_forward *fw);
 
 /* The objects of `nfgate set` / `nfgate del`. */
-enum nfg_obj { NFG_OBJ_LAN, NFG_OBJ_UPLINK, NFG_OBJ_SETTINGS, NFG_OBJ_FORWARD };
+enum nfg_obj { NFG_OBJ_LAN, NFG_OBJ_UPLINK, NFG_OBJ_SETTINGS, NFG_OBJ_FORWARD, NFG_OBJ_DNS };
 /* "lan" -> NFG_OBJ_LAN, ...; -1 if unknown */
 int nfg_obj_lookup(const char *name);
 
@@ -168,6 +187,10 @@ int nfg_obj_lookup(const char *name);
  * `nfgate set settings [mark-mask M] [skip-mark M] [failover-rst on|off]
  *                      [holddown MS] [sticky MS]`
  * `nfgate set forward tcp|udp PORT to ADDR[:PORT] [uplink IFNAME]`
+ * `nfgate set dns [mode off|log|drop] [router-mode inherit|off|log|drop]
+ *                 [hold-ms MS] [hold-max N] [hold-per-client N]
+ *                 [expire release|drop] [ttl-slack N] [fast-pct PCT]
+ *                 [drop-score N]`
  * argv starts at the object. */
 struct nfg_set_args {
 	enum nfg_obj obj;
@@ -175,6 +198,7 @@ struct nfg_set_args {
 	struct nfg_uplink uplink;
 	struct nfg_settings settings;
 	struct nfg_forward forward;
+	struct nfg_dns dns;
 };
 int nfg_parse_set_argv(int argc, char *const argv[], struct nfg_set_args *args,
 		       char *err, size_t errlen);

@@ -46,6 +46,7 @@ int del_main(int argc, char *argv[])
 			 nfg_proto_name(args.proto), args.port);
 		break;
 	case NFG_OBJ_SETTINGS:
+	case NFG_OBJ_DNS:
 		break;
 	}
 	if (ret == -ENOENT)

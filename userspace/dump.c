@@ -9,10 +9,14 @@
  *		ID	USABLE	HEALTH_STATE	HEALTH_REASON	HEALTH_SINCE_MS
  *		PROBE_LOSS_PCT	PROBE_RTT_MS	PROBE_JITTER_MS	SYN_SENT	SYN_ANSWERED
  *   forward	PROTO	PORT	TO_ADDR	TO_PORT	UPLINK	HITS
+ *   dns	MODE	ROUTER_MODE	HOLD_MS	HOLD_MAX	HOLD_PER_CLIENT	EXPIRE
+ *		TTL_SLACK	FAST_PCT	DROP_SCORE	FORGED4	FORGED6	HELD	QUERIES
+ *		RESOLVERS
  *   stat	NAME	VALUE
  * (the columns follow the field tables, as in the JSON keys; marks in
  * decimal, booleans 0/1); "-" for a value the kernel did not send. A module
- * without settings and forwards: no such lines.
+ * without settings and forwards, or without the DNS check: no such lines.
+ * The forged set itself is `nfgate forged show`.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -36,9 +40,11 @@ void dump_usage(FILE *f)
 		"         HEALTH_STATE HEALTH_REASON HEALTH_SINCE_MS PROBE_LOSS_PCT\n"
 		"         PROBE_RTT_MS PROBE_JITTER_MS SYN_SENT SYN_ANSWERED\n"
 		"  forward PROTO PORT TO_ADDR TO_PORT UPLINK HITS\n"
+		"  dns MODE ROUTER_MODE HOLD_MS HOLD_MAX HOLD_PER_CLIENT EXPIRE TTL_SLACK\n"
+		"      FAST_PCT DROP_SCORE FORGED4 FORGED6 HELD QUERIES RESOLVERS\n"
 		"  stat NAME VALUE\n"
 		"Raw numbers: marks in decimal, booleans 0/1; '-' where the kernel sent\n"
-		"no value.\n", PROG_NAME);
+		"no value. The forged set itself: 'nfgate forged show'.\n", PROG_NAME);
 }
 
 /* One line: the name, then every field of the table ("-" if absent). */
@@ -63,6 +69,7 @@ int dump_main(int argc, char *argv[])
 	struct nfg_uplink *ups = NULL;
 	struct nfg_forward *fws = NULL;
 	struct nfg_settings settings;
+	struct nfg_dns dns;
 	struct nfg_stats st;
 	struct nfg_lan lan;
 	struct nfg_ipc ipc;
@@ -116,6 +123,14 @@ int dump_main(int argc, char *argv[])
 	for (size_t i = 0; i < nfw; i++)
 		dump_fields("forward", &fws[i], fws[i].present,
 			    nfg_forward_fields, nfg_forward_nfields);
+	err = nfg_ipc_dns_get(&ipc, &dns, NULL);
+	if (!err) {
+		dump_fields("dns", &dns, dns.present, nfg_dns_fields, nfg_dns_nfields);
+	} else if (err != -EOPNOTSUPP) {
+		err = cli_error(&ipc, "get dns", err);
+		goto out;
+	}
+	err = 0;
 	for (unsigned int i = 1; i <= NFGATE_STAT_MAX; i++)
 		if (nfg_stat_name(i) && NFG_STAT_HAS(&st, i))
 			printf("stat\t%s\t%" PRIu64 "\n", nfg_stat_name(i), st.counter[i]);

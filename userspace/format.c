@@ -225,6 +225,11 @@ void fmt_forward_kv(FILE *f, const struct nfg_forward *fw)
 	fields_kv(f, fw, fw->present, nfg_forward_fields, nfg_forward_nfields, 0);
 }
 
+void fmt_dns_kv(FILE *f, const struct nfg_dns *dns)
+{
+	fields_kv(f, dns, dns->present, nfg_dns_fields, nfg_dns_nfields, 0);
+}
+
 void fmt_lan_kv(FILE *f, const struct nfg_lan *lan)
 {
 	char buf[32];

@@ -38,6 +38,7 @@ void fmt_uplink_kv(FILE *f, const struct nfg_uplink *up);
 void fmt_lan_kv(FILE *f, const struct nfg_lan *lan);
 void fmt_settings_kv(FILE *f, const struct nfg_settings *s);
 void fmt_forward_kv(FILE *f, const struct nfg_forward *fw);
+void fmt_dns_kv(FILE *f, const struct nfg_dns *dns);
 
 /* A table with aligned columns; align: one 'l' or 'r' per column. */
 struct table {

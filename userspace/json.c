@@ -361,6 +361,42 @@ void nfg_json_forward(struct json *j, const char *key,
 	json_object_end(j);
 }
 
+void nfg_json_dns(struct json *j, const char *key, const struct nfg_dns *dns, bool all)
+{
+	if (!dns) {
+		json_null(j, key);
+		return;
+	}
+	json_object_begin(j, key);
+	json_fields(j, dns, dns->present, nfg_dns_fields, nfg_dns_nfields, all);
+	json_object_end(j);
+}
+
+void nfg_json_dns_reply(struct json *j, const char *key, const struct nfg_dns_reply *r)
+{
+	json_object_begin(j, key);
+	for (size_t i = 0; i < nfg_dns_reply_nfields; i++) {
+		const struct nfg_field *f = &nfg_dns_reply_fields[i];
+
+		json_fields(j, r, r->present, f, 1, false);
+		if (f->attr != NFGATE_DNS_REPLY_A_QTYPE)
+			continue;
+		json_array_begin(j, "answers4");
+		for (unsigned int k = 0; k < r->n4 && k < NFG_DNS_ANSWERS_MAX; k++)
+			json_in4(j, NULL, r->answer4[k]);
+		json_array_end(j);
+		json_array_begin(j, "answers6");
+		for (unsigned int k = 0; k < r->n6 && k < NFG_DNS_ANSWERS_MAX; k++) {
+			char buf[INET6_ADDRSTRLEN];
+
+			inet_ntop(AF_INET6, r->answer6[k], buf, sizeof(buf));
+			json_string(j, NULL, buf);
+		}
+		json_array_end(j);
+	}
+	json_object_end(j);
+}
+
 void nfg_json_event(struct json *j, const struct nfg_msg *msg, const char *time)
 {
 	nfg_json_event_prev(j, msg, time, -1);
@@ -390,5 +426,9 @@ void nfg_json_event_prev(struct json *j, const struct nfg_msg *msg, const char *
 		nfg_json_settings(j, "settings", &msg->settings, false);
 	if (msg->has_forward)
 		nfg_json_forward(j, "forward", &msg->forward, false);
+	if (msg->has_dns)
+		nfg_json_dns(j, "dns", &msg->dns, false);
+	if (msg->has_dns_reply)
+		nfg_json_dns_reply(j, "dns_reply", &msg->dns_reply);
 	json_object_end(j);
 }

@@ -50,6 +50,10 @@ void nfg_json_settings(struct json *j, const char *key,
 		       const struct nfg_settings *s, bool all);
 void nfg_json_forward(struct json *j, const char *key,
 		      const struct nfg_forward *fw, bool all);
+/* dns: NULL gives null. */
+void nfg_json_dns(struct json *j, const char *key, const struct nfg_dns *dns, bool all);
+/* The fields, with "answers4" and "answers6" arrays after "qtype". */
+void nfg_json_dns_reply(struct json *j, const char *key, const struct nfg_dns_reply *r);
 /* One event as one object; time: ISO 8601 timestamp. */
 void nfg_json_event(struct json *j, const struct nfg_msg *msg, const char *time);
 /* Same, with "previous_health_state" (the uplink's state before an

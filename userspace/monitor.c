@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nfgate monitor: one line per event of the "events" group until SIGINT. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,7 +20,10 @@ void monitor_usage(FILE *f)
 		"Usage: %s [-j] monitor\n"
 		"\n"
 		"Prints one line per configuration or state change, with a timestamp,\n"
-		"until interrupted. With -j, one JSON object per line.\n", PROG_NAME);
+		"until interrupted: uplinks, health, settings, forwards, the DNS check and\n"
+		"its forged set, and every reply the DNS check judged forged (verdict,\n"
+		"signals, client, resolver, uplink, question, answers, fingerprint).\n"
+		"With -j, one JSON object per line.\n", PROG_NAME);
 }
 
 static void on_signal(int sig)
@@ -35,6 +39,11 @@ static void on_signal(int sig)
  * "... forward_new proto tcp port 8080 to_addr 192.168.0.11 ... generation 10"
  * "... uplink_health ppp0 health up -> down (probes_lost) loss 100% rtt -
  *      jitter - score 0 generation 11" (the state before: as last seen)
+ * "... dns_forged superseded signals fast,disagree client 192.168.0.10
+ *      resolver 8.8.8.8 uplink ppp0 twitter.com/A answers 1.2.3.4 ttl 57
+ *      id 0x1234 df yes flags 0x8180 lead 12.3ms generation 12"
+ * "... dns mode drop router_mode inherit ... resolvers 1 generation 13"
+ * "... forged forged4 470 forged6 1 generation 14"
  */
 static int *tracked(struct monitor_health *mh, const char *ifname, bool add)
 {
@@ -94,6 +103,64 @@ static void print_health(const struct nfg_uplink *up, int prev)
 		printf(" score %u", up->health);
 }
 
+/*
+ * A reply judged forged, on one line: verdict, signals, who asked whom
+ * through which uplink, the question, the answers, the injector's
+ * fingerprint (IP TTL, IP ID, DF, DNS flags) and its lead.
+ */
+static void print_dns_reply(const struct nfg_dns_reply *r)
+{
+	const char *v = nfg_dns_verdict_name(r->verdict);
+	const char *qt = nfg_dns_qtype_name(r->qtype);
+	char buf[64];
+
+#define HAS(a) NFG_HAS(r, NFGATE_DNS_REPLY_A_##a)
+	if (v)
+		printf(" %s", v);
+	else
+		printf(" verdict_%u", r->verdict);
+	nfg_dns_signals_str(buf, sizeof(buf), r->signals);
+	printf(" signals %s", buf);
+	if (HAS(CLIENT)) {
+		fmt_in4(buf, sizeof(buf), r->client);
+		printf(" client %s", buf);
+	}
+	if (HAS(RESOLVER)) {
+		fmt_in4(buf, sizeof(buf), r->resolver);
+		printf(" resolver %s", buf);
+	}
+	printf(" uplink %s", HAS(UPLINK) ? r->uplink : "-");
+	printf(" %s/", HAS(QNAME) ? r->qname : "?");
+	if (qt)
+		printf("%s", qt);
+	else
+		printf("TYPE%u", r->qtype);
+	printf(" answers");
+	for (unsigned int i = 0; i < r->n4; i++) {
+		fmt_in4(buf, sizeof(buf), r->answer4[i]);
+		printf("%s%s", i ? "," : " ", buf);
+	}
+	for (unsigned int i = 0; i < r->n6; i++) {
+		inet_ntop(AF_INET6, r->answer6[i], buf, sizeof(buf));
+		printf("%s%s", i || r->n4 ? "," : " ", buf);
+	}
+	if (!r->n4 && !r->n6)
+		printf(" -");
+	if (HAS(IP_TTL))
+		printf(" ttl %u", r->ip_ttl);
+	if (HAS(IP_ID))
+		printf(" id 0x%04x", r->ip_id);
+	if (HAS(DF))
+		printf(" df %s", r->df ? "yes" : "no");
+	if (HAS(FLAGS))
+		printf(" flags 0x%04x", r->flags);
+	if (HAS(LEAD_US) && r->lead_us) {
+		fmt_fixed(buf, sizeof(buf), r->lead_us, 3);
+		printf(" lead %sms", buf);
+	}
+#undef HAS
+}
+
 void monitor_print_event(const struct nfg_msg *msg, void *data)
 {
 	const char *name = nfg_event_name(msg->event);
@@ -149,6 +216,12 @@ void monitor_print_event(const struct nfg_msg *msg, void *data)
 		fmt_settings_kv(stdout, &msg->settings);
 	if (msg->has_forward)
 		fmt_forward_kv(stdout, &msg->forward);
+	if (msg->has_dns_reply)
+		print_dns_reply(&msg->dns_reply);
+	if (msg->has_dns && msg->event == NFGATE_EVENT_FORGED)
+		printf(" forged4 %u forged6 %u", msg->dns.forged4, msg->dns.forged6);
+	else if (msg->has_dns)
+		fmt_dns_kv(stdout, &msg->dns);
 	if (msg->has_generation)
 		printf(" generation %u", msg->generation);
 	printf("\n");

@@ -23,11 +23,12 @@ static const struct {
 	void (*usage)(FILE *f);
 	const char *description;
 } subcommands[] = {
-	{ "show", show_main, show_usage, "Shows the LAN, settings, uplinks, forwards and counters" },
-	{ "set", set_main, set_usage, "Creates or changes the LAN, an uplink, the settings or a forward" },
+	{ "show", show_main, show_usage, "Shows the LAN, settings, DNS check, uplinks, forwards and counters" },
+	{ "set", set_main, set_usage, "Creates or changes the LAN, an uplink, the settings, a forward or the DNS check" },
 	{ "del", del_main, del_usage, "Deletes the LAN, an uplink or a forward" },
 	{ "monitor", monitor_main, monitor_usage, "Prints changes as they happen, until interrupted" },
 	{ "dump", dump_main, dump_usage, "Prints everything tab-separated, for scripts" },
+	{ "forged", forged_main, forged_usage, "Shows or changes the forged-address set of the DNS check" },
 	{ "help", help_main, help_usage, "Shows this help, or the help of a subcommand" },
 };
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nfgate show [lan | settings | uplinks [IFNAME] | forwards | stats] */
+/* nfgate show [lan | settings | dns | uplinks [IFNAME] | forwards | stats] */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -16,11 +16,13 @@
 void show_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s [-j] show [lan | settings | uplinks [IFNAME] | forwards | stats]\n"
+		"Usage: %s [-j] show [lan | settings | dns | uplinks [IFNAME] | forwards | stats]\n"
 		"\n"
-		"Without an argument, shows the LAN, the settings, a table of the uplinks,\n"
-		"a table of the port forwards and the counters. 'uplinks IFNAME' shows\n"
-		"one uplink in detail. With -j, prints JSON (shape: userspace/README.md).\n",
+		"Without an argument, shows the LAN, the settings, the DNS reply check, a\n"
+		"table of the uplinks, a table of the port forwards and the counters.\n"
+		"'dns' shows the DNS reply check with its counters by signal and verdict;\n"
+		"'uplinks IFNAME' shows one uplink in detail. With -j, prints JSON (shape:\n"
+		"userspace/README.md).\n",
 		PROG_NAME);
 }
 
@@ -29,6 +31,8 @@ struct snapshot {
 	struct nfg_lan lan;
 	bool has_settings;		/* false: a module without settings */
 	struct nfg_settings settings;
+	bool has_dns;			/* false: a module without the DNS check */
+	struct nfg_dns dns;
 	struct nfg_uplink *ups;
 	size_t n;
 	struct nfg_forward *fws;
@@ -54,6 +58,14 @@ static int fetch_settings(struct nfg_ipc *ipc, struct nfg_settings *st,
 	return err == -EOPNOTSUPP ? 0 : err;
 }
 
+static int fetch_dns(struct nfg_ipc *ipc, struct nfg_dns *dns, bool *has, uint32_t *gen)
+{
+	int err = nfg_ipc_dns_get(ipc, dns, gen);
+
+	*has = !err;
+	return err == -EOPNOTSUPP ? 0 : err;
+}
+
 static int fetch_forwards(struct nfg_ipc *ipc, struct nfg_forward **fws,
 			  size_t *n, uint32_t *gen)
 {
@@ -68,7 +80,7 @@ static int fetch(struct nfg_ipc *ipc, struct snapshot *s, const char **what)
 	int err = 0;
 
 	for (int tries = 0; tries < SNAPSHOT_TRIES; tries++) {
-		uint32_t glan = 0, gset = 0, gup = 0, gfw = 0, gst = 0;
+		uint32_t glan = 0, gset = 0, gdns = 0, gup = 0, gfw = 0, gst = 0;
 
 		snapshot_free(s);
 		*what = "get lan";
@@ -78,6 +90,10 @@ static int fetch(struct nfg_ipc *ipc, struct snapshot *s, const char **what)
 		s->has_lan = !err;
 		*what = "get settings";
 		err = fetch_settings(ipc, &s->settings, &s->has_settings, &gset);
+		if (err)
+			return err;
+		*what = "get dns";
+		err = fetch_dns(ipc, &s->dns, &s->has_dns, &gdns);
 		if (err)
 			return err;
 		*what = "get uplinks";
@@ -95,6 +111,7 @@ static int fetch(struct nfg_ipc *ipc, struct snapshot *s, const char **what)
 		s->gen = gst;
 		/* forward dumps may carry no generation (gfw stays 0) */
 		if ((!s->has_lan || glan == gst) && (!s->has_settings || gset == gst) &&
+		    (!s->has_dns || gdns == gst) &&
 		    (!s->n || gup == gst) && (!s->nfw || !gfw || gfw == gst))
 			break;
 	}
@@ -275,6 +292,65 @@ static void print_settings(const struct nfg_settings *st)
 	printf("settings: %s\n", buf);
 }
 
+/* "1 address", "2 addresses" */
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/*
+ * "dns: mode drop router-mode inherit ..." (the syntax of `nfgate set dns`)
+ * and a line on the forged set and the tables now.
+ */
+static void print_dns(const struct nfg_dns *d)
+{
+	char buf[512];
+
+	if (!d) {
+		printf("dns: - (not supported by the module)\n");
+		return;
+	}
+	nfg_dns_args(buf, sizeof(buf), d);
+	printf("dns: %s\n", buf);
+	printf("  forged set: %u %s, %u IPv6 %s; now %u %s held, %u %s, %u %s learned\n",
+	       d->forged4, plural(d->forged4, "address", "addresses"),
+	       d->forged6, plural(d->forged6, "prefix", "prefixes"),
+	       d->held, plural(d->held, "reply", "replies"),
+	       d->queries, plural(d->queries, "query", "queries"),
+	       d->resolvers, plural(d->resolvers, "resolver", "resolvers"));
+}
+
+/* "  signals: addr 5, ttl 1" from counters first..last, names without prefix */
+static void print_counters(const char *label, const struct nfg_stats *st,
+			   unsigned int first, unsigned int last, size_t skip)
+{
+	const char *sep = "";
+
+	printf("  %s:", label);
+	for (unsigned int i = first; i <= last; i++) {
+		const char *name = nfg_stat_name(i);
+
+		if (!name || !NFG_STAT_HAS(st, i))
+			continue;
+		printf("%s %s %" PRIu64, sep, name + skip, st->counter[i]);
+		sep = ",";
+	}
+	printf("\n");
+}
+
+/* The DNS counters of `show dns`, by kind. */
+static void print_dns_stats(const struct nfg_stats *st)
+{
+	print_counters("replies", st, NFGATE_STAT_DNS_QUERIES, NFGATE_STAT_DNS_NO_QUERY,
+		       strlen("dns_"));
+	print_counters("signals", st, NFGATE_STAT_DNS_SIG_ADDR, NFGATE_STAT_DNS_SIG_IPHDR,
+		       strlen("dns_sig_"));
+	print_counters("verdicts", st, NFGATE_STAT_DNS_PASSED, NFGATE_STAT_DNS_LATE,
+		       strlen("dns_"));
+	print_counters("hold", st, NFGATE_STAT_DNS_HOLD_FULL, NFGATE_STAT_DNS_HOLD_FREED,
+		       strlen("dns_hold_"));
+}
+
 static void print_lan(const struct nfg_lan *lan)
 {
 	char subnet[32];
@@ -376,6 +452,7 @@ static int show_all(struct nfg_ipc *ipc)
 		json_uint(&j, "generation", s.gen);
 		nfg_json_lan(&j, "lan", s.has_lan ? &s.lan : NULL, true);
 		nfg_json_settings(&j, "settings", s.has_settings ? &s.settings : NULL, true);
+		nfg_json_dns(&j, "dns", s.has_dns ? &s.dns : NULL, true);
 		json_array_begin(&j, "uplinks");
 		for (size_t i = 0; i < s.n; i++)
 			nfg_json_uplink(&j, NULL, &s.ups[i], true, now);
@@ -391,6 +468,7 @@ static int show_all(struct nfg_ipc *ipc)
 		print_lan(s.has_lan ? &s.lan : NULL);
 		printf("generation: %u\n", s.gen);
 		print_settings(s.has_settings ? &s.settings : NULL);
+		print_dns(s.has_dns ? &s.dns : NULL);
 		printf("\n");
 		print_uplinks_table(s.ups, s.n);
 		printf("\n");
@@ -417,6 +495,43 @@ static int show_settings(struct nfg_ipc *ipc)
 		json_finish(&j);
 	} else {
 		print_settings(&st);
+	}
+	return 0;
+}
+
+static int show_dns(struct nfg_ipc *ipc)
+{
+	struct nfg_stats st;
+	struct nfg_dns d;
+	uint32_t gen;
+	int err = nfg_ipc_dns_get(ipc, &d, &gen);
+
+	if (err)
+		return cli_error(ipc, "get dns", err);
+	err = nfg_ipc_stats_get(ipc, &st, NULL);
+	if (err)
+		return cli_error(ipc, "get stats", err);
+	if (opt_json) {
+		struct json j;
+
+		json_init(&j, stdout, true);
+		json_object_begin(&j, NULL);
+		json_uint(&j, "generation", gen);
+		nfg_json_dns(&j, "dns", &d, true);
+		/* only the DNS counters */
+		json_object_begin(&j, "stats");
+		for (unsigned int i = NFGATE_STAT_DNS_QUERIES; i <= NFGATE_STAT_DNS_HOLD_FREED; i++) {
+			if (NFG_STAT_HAS(&st, i))
+				json_uint(&j, nfg_stat_name(i), st.counter[i]);
+			else
+				json_null(&j, nfg_stat_name(i));
+		}
+		json_object_end(&j);
+		json_object_end(&j);
+		json_finish(&j);
+	} else {
+		print_dns(&d);
+		print_dns_stats(&st);
 	}
 	return 0;
 }
@@ -536,7 +651,7 @@ static int show_stats(struct nfg_ipc *ipc)
 int show_main(int argc, char *argv[])
 {
 	static const char *const whats[] = {
-		"lan", "settings", "uplinks", "uplink", "forwards", "forward", "stats",
+		"lan", "settings", "dns", "uplinks", "uplink", "forwards", "forward", "stats",
 	};
 	struct nfg_ipc ipc;
 	const char *what = argc > 1 ? argv[1] : NULL;
@@ -547,7 +662,7 @@ int show_main(int argc, char *argv[])
 		known |= !strcmp(what, whats[i]);
 	if (!known)
 		return cli_usage_error(show_usage, "show",
-				       "expected lan, settings, uplinks, forwards or stats");
+				       "expected lan, settings, dns, uplinks, forwards or stats");
 	if (argc > (what && !strncmp(what, "uplink", 6) ? 3 : 2))
 		return cli_usage_error(show_usage, "show", "too many arguments");
 	if (cli_open(&ipc))
@@ -558,6 +673,8 @@ int show_main(int argc, char *argv[])
 		ret = show_lan(&ipc);
 	else if (!strcmp(what, "settings"))
 		ret = show_settings(&ipc);
+	else if (!strcmp(what, "dns"))
+		ret = show_dns(&ipc);
 	else if (!strncmp(what, "forward", 7))
 		ret = show_forwards(&ipc);
 	else if (!strcmp(what, "stats"))

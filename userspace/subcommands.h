@@ -21,12 +21,14 @@ int set_main(int argc, char *argv[]);
 int del_main(int argc, char *argv[]);
 int monitor_main(int argc, char *argv[]);
 int dump_main(int argc, char *argv[]);
+int forged_main(int argc, char *argv[]);
 
 void show_usage(FILE *f);
 void set_usage(FILE *f);
 void del_usage(FILE *f);
 void monitor_usage(FILE *f);
 void dump_usage(FILE *f);
+void forged_usage(FILE *f);
 
 struct nfg_msg;
 /*

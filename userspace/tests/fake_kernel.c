@@ -784,9 +784,10 @@ static void forged_change(struct fake_kernel *k, const struct nlmsghdr *req, boo
 	} else {
 		nfg_forged_merge(&in, &k->forged);
 		if (in.n4 > NFGATE_FORGED4_MAX || in.n6 > NFGATE_FORGED6_MAX) {
+			bool full4 = in.n4 > NFGATE_FORGED4_MAX;
+
 			nfg_forged_free(&in);
-			return ack(k, req, -ENOSPC, in.n4 > NFGATE_FORGED4_MAX ?
-				   "forged set full (NFGATE_FORGED4_MAX)" :
+			return ack(k, req, -ENOSPC, full4 ? "forged set full (NFGATE_FORGED4_MAX)" :
 				   "forged set full (NFGATE_FORGED6_MAX)", NULL, 0, NULL);
 		}
 		nfg_forged_free(&k->forged);

@@ -176,7 +176,66 @@ int main(void)
 	BAD_SET("uplink: 'a/b' is not a valid interface name", "forward", "tcp", "80", "to", "10.0.0.1",
 		"uplink", "a/b");
 	BAD_SET("forward: unknown parameter 'via'", "forward", "tcp", "80", "via", "ppp0");
-	bad_set(0, ARGV(NULL), "missing object: lan, uplink, settings or forward");
+	bad_set(0, ARGV(NULL), "missing object: lan, uplink, settings, forward or dns");
+
+	/* set dns */
+	ret = nfg_parse_set_argv(19, ARGV("dns", "mode", "drop", "router-mode", "log", "hold-ms", "5000",
+					  "hold-max", "4096", "hold-per-client", "4096", "expire", "drop",
+					  "ttl-slack", "255", "fast-pct", "100", "drop-score", "6"),
+				 &s, err, sizeof(err));
+	CHECK(ret == 0 && s.obj == NFG_OBJ_DNS && s.dns.mode == NFGATE_DNS_DROP &&
+	      s.dns.mode_router == NFGATE_DNS_LOG && s.dns.hold_ms == 5000 && s.dns.hold_max == 4096 &&
+	      s.dns.hold_per_client == 4096 && s.dns.expire_drop == 1 && s.dns.ttl_slack == 255 &&
+	      s.dns.fast_pct == 100 && s.dns.drop_score == NFGATE_DNS_SIG_COUNT &&
+	      s.dns.present == ((1U << (NFGATE_DNS_A_DROP_SCORE + 1)) - 2),
+	      "set dns: every parameter at its maximum, only writable attributes present");
+	ret = nfg_parse_set_argv(5, ARGV("dns", "router-mode", "inherit", "expire", "release"),
+				 &s, err, sizeof(err));
+	CHECK(ret == 0 && s.dns.mode_router == NFGATE_DNS_INHERIT && s.dns.expire_drop == 0 &&
+	      s.dns.present == ((1U << NFGATE_DNS_A_MODE_ROUTER) | (1U << NFGATE_DNS_A_EXPIRE_DROP)),
+	      "set dns router-mode inherit expire release: only those, mode not needed");
+	ret = nfg_parse_set_argv(7, ARGV("dns", "hold-ms", "0", "hold-max", "1", "hold-per-client", "1"),
+				 &s, err, sizeof(err));
+	CHECK(ret == 0 && s.dns.hold_ms == 0 && s.dns.hold_max == 1 && s.dns.hold_per_client == 1,
+	      "set dns: hold-ms 0 (never hold), the minima");
+	BAD_SET("dns: nothing to set (expected mode, router-mode, hold-ms, hold-max, hold-per-client, "
+		"expire, ttl-slack, fast-pct, drop-score)", "dns");
+	BAD_SET("mode: 'inherit' is not a mode (expected off, log or drop)", "dns", "mode", "inherit");
+	BAD_SET("mode: 'DROP' is not a mode", "dns", "mode", "DROP");
+	BAD_SET("router-mode: 'on' is not a mode (expected inherit, off, log or drop)", "dns",
+		"router-mode", "on");
+	BAD_SET("hold-ms: 5001 is out of range 0..5000", "dns", "hold-ms", "5001");
+	BAD_SET("hold-max: 0 is out of range 1..4096", "dns", "hold-max", "0");
+	BAD_SET("hold-per-client: 4097 is out of range 1..4096", "dns", "hold-per-client", "4097");
+	BAD_SET("hold-per-client: 17 is above hold-max (16)", "dns", "hold-max", "16",
+		"hold-per-client", "17");
+	BAD_SET("expire: 'keep' is not an expiry (expected release or drop)", "dns", "expire", "keep");
+	BAD_SET("ttl-slack: 256 is out of range 0..255", "dns", "ttl-slack", "256");
+	BAD_SET("fast-pct: 101 is out of range 0..100", "dns", "fast-pct", "101");
+	BAD_SET("drop-score: 7 is out of range 0..6", "dns", "drop-score", "7");
+	BAD_SET("mode: given twice", "dns", "mode", "log", "mode", "drop");
+	BAD_SET("mode: missing value", "dns", "mode");
+	BAD_SET("dns: unknown parameter 'hold_ms'", "dns", "hold_ms", "1");
+	{
+		/* the parameters are the field keys with '-' for '_' */
+		size_t writable = 0;
+
+		for (size_t i = 0; i < nfg_dns_nfields; i++) {
+			char key[32];
+
+			if (!nfg_dns_fields[i].writable)
+				continue;
+			writable++;
+			snprintf(key, sizeof(key), "%s", nfg_dns_fields[i].key);
+			for (char *c = key; *c; c++)
+				if (*c == '_')
+					*c = '-';
+			CHECK(i < nfg_n_dns_params && !strcmp(nfg_dns_params[i].arg, key) &&
+			      nfg_dns_params[i].attr == nfg_dns_fields[i].attr,
+			      "set dns parameter '%s' is the field '%s'", key, nfg_dns_fields[i].key);
+		}
+		CHECK(writable == nfg_n_dns_params, "every writable DNS field has a parameter");
+	}
 
 	ret = nfg_parse_del_argv(3, ARGV("forward", "udp", "53"), &d, err, sizeof(err));
 	CHECK(ret == 0 && d.obj == NFG_OBJ_FORWARD && d.proto == IPPROTO_UDP && d.port == 53,
@@ -186,6 +245,7 @@ int main(void)
 	BAD_DEL("forward: port: 0 is out of range 1..65535", "forward", "tcp", "0");
 	BAD_DEL("forward: unexpected 'to'", "forward", "tcp", "80", "to");
 	BAD_DEL("unknown object 'settings'", "settings");
+	BAD_DEL("unknown object 'dns' (expected lan, uplink or forward)", "dns");
 
 	ret = nfg_parse_del_argv(1, ARGV("lan"), &d, err, sizeof(err));
 	CHECK(ret == 0 && d.obj == NFG_OBJ_LAN, "del lan");

@@ -134,9 +134,169 @@ static void populate(void)
 	u->tier = 1;
 	k.generation = 7;
 	k.settings.sticky_ms = 60000;
+	k.dns.mode = NFGATE_DNS_DROP;
+	k.dns.held = 2;
+	k.dns.queries = 7;
+	k.dns.resolvers = 1;
 	fake_add_forward(&k, IPPROTO_TCP, 8080, "192.168.0.11")->to_port = 80;
 	strcpy(fake_add_forward(&k, IPPROTO_UDP, 53, "192.168.0.12")->uplink, "ppp0");
 	k.fws[1].hits = 123456;
+}
+
+static void dns(void)
+{
+	int ret;
+
+	ret = run(show_main, false, ARGV("show", "dns"));
+	if (!CHECK(ret == 0 && !strcmp(out,
+		"dns: mode drop router-mode inherit hold-ms 300 hold-max 256 hold-per-client 16 "
+		"expire release ttl-slack 2 fast-pct 50 drop-score 3\n"
+		"  forged set: 0 addresses, 0 IPv6 prefixes; now 2 replies held, 7 queries, "
+		"1 resolver learned\n"
+		"  replies: queries 17000, replies 18000, malformed 19000, no_query 20000\n"
+		"  signals: addr 21000, ttl 22000, shape 23000, fast 24000, disagree 25000, "
+		"iphdr 26000\n"
+		"  verdicts: passed 27000, dropped 28000, held 29000, superseded 30000, "
+		"expired 31000, expired_drop 32000, logged 33000, late 34000\n"
+		"  hold: full 35000, freed 36000\n"),
+		   "show dns: settings in the set syntax, the set and tables, counters by "
+		   "signal and verdict"))
+		t_diag("got:\n%s", out);
+	ret = run(show_main, true, ARGV("show", "dns"));
+	CHECK(ret == 0 && valid_json(out) &&
+	      has(out, "\"dns\": {\n    \"mode\": \"drop\",\n    \"router_mode\": \"inherit\",\n"
+		       "    \"hold_ms\": 300,\n    \"hold_max\": 256,\n    \"hold_per_client\": 16,\n"
+		       "    \"expire\": \"release\",\n    \"ttl_slack\": 2,\n    \"fast_pct\": 50,\n"
+		       "    \"drop_score\": 3,\n    \"forged4\": 0,\n    \"forged6\": 0,\n"
+		       "    \"held\": 2,\n    \"queries\": 7,\n    \"resolvers\": 1\n  },", "show -j dns") &&
+	      has(out, "\"stats\": {\n    \"dns_queries\": 17000,", "show -j dns") &&
+	      has(out, "\"dns_hold_freed\": 36000\n  }\n}\n", "show -j dns") &&
+	      !strstr(out, "pre_routing"),
+	      "show -j dns: the DNS object and only the DNS counters, snake_case");
+
+	ret = run(set_main, false, ARGV("set", "dns", "mode", "log", "router-mode", "drop",
+					"hold-ms", "1000", "expire", "drop", "drop-score", "0"));
+	CHECK(ret == 0 && k.dns.mode == NFGATE_DNS_LOG && k.dns.mode_router == NFGATE_DNS_DROP &&
+	      k.dns.hold_ms == 1000 && k.dns.expire_drop == 1 && k.dns.drop_score == 0 &&
+	      k.dns.fast_pct == NFGATE_DNS_DEFAULT_FAST_PCT,
+	      "set dns mode log router-mode drop hold-ms 1000 expire drop drop-score 0");
+	ret = run(show_main, false, ARGV("show", "dns"));
+	CHECK(ret == 0 && has(out, "dns: mode log router-mode drop hold-ms 1000 hold-max 256 "
+			      "hold-per-client 16 expire drop ttl-slack 2 fast-pct 50 drop-score 0\n",
+			      "show dns"), "show dns: the line round-trips through set dns");
+	ret = run(set_main, false, ARGV("set", "dns", "mode", "inherit"));
+	CHECK(ret == 2 && has(err, "nfgate: set dns: mode: 'inherit' is not a mode (expected off, "
+			      "log or drop)\n", "set dns"), "set dns mode inherit: usage error");
+	ret = run(set_main, false, ARGV("set", "dns", "hold-ms", "5001"));
+	CHECK(ret == 2 && has(err, "nfgate: set dns: hold-ms: 5001 is out of range 0..5000\n", "set dns"),
+	      "set dns hold-ms 5001: usage error");
+	ret = run(set_main, false, ARGV("set", "dns", "hold-per-client", "300"));
+	CHECK(ret == 1 && has(err, "nfgate: set dns: Invalid argument (kernel: HOLD_PER_CLIENT would be "
+			      "above HOLD_MAX)\n", "set dns"),
+	      "set dns hold-per-client above the kernel's hold-max: the kernel's message, exit 1");
+	k.dns.mode = NFGATE_DNS_DROP;
+	k.dns.mode_router = NFGATE_DNS_INHERIT;
+	k.dns.hold_ms = 300;
+	k.dns.expire_drop = 0;
+	k.dns.drop_score = 3;
+
+	/* the forged set */
+	ret = run(forged_main, false, ARGV("forged", "add", "1.2.3.4", "2001::/32", "9.9.9.9",
+					   "1.2.3.4"));
+	CHECK(ret == 0 && k.forged.n4 == 2 && k.forged.n6 == 1 && !strcmp(k.log[k.nlog - 1], "FORGED_ADD 2 1"),
+	      "forged add: entries sent once each, in one message");
+	ret = run(forged_main, false, ARGV("forged", "add", "1.2.3.4", "2001:db8::1/32"));
+	CHECK(ret == 2 && has(err, "nfgate: forged add: 2001:db8::1/32 has host bits set (the prefix is "
+			      "2001:db8::/32)\n", "forged add") && k.forged.n4 == 2,
+	      "forged add with a bad entry: usage error, nothing sent");
+	ret = run(forged_main, false, ARGV("forged"));
+	CHECK(ret == 0 && !strcmp(out, "1.2.3.4\n9.9.9.9\n2001::/32\n"),
+	      "forged (show): one entry a line, IPv4 first");
+	ret = run(forged_main, true, ARGV("forged", "show"));
+	CHECK(ret == 0 && valid_json(out) &&
+	      has(out, "\"ipv4\": [\n    \"1.2.3.4\",\n    \"9.9.9.9\"\n  ],\n"
+		       "  \"ipv6\": [\n    \"2001::/32\"\n  ]\n}", "forged -j show"),
+	      "forged -j show: ipv4 and ipv6 arrays");
+	k.dump_intr = 1;
+	k.dumps = 0;
+	ret = run(forged_main, false, ARGV("forged", "show"));
+	CHECK(ret == 0 && k.dumps == 2 && !strcmp(out, "1.2.3.4\n9.9.9.9\n2001::/32\n"),
+	      "forged show: a dump flagged NLM_F_DUMP_INTR is read again");
+	ret = run(forged_main, false, ARGV("forged", "del", "9.9.9.9"));
+	CHECK(ret == 0 && k.forged.n4 == 1, "forged del");
+	ret = run(forged_main, false, ARGV("forged", "flush"));
+	CHECK(ret == 0 && !k.forged.n4 && !k.forged.n6, "forged flush");
+	ret = run(forged_main, false, ARGV("forged", "flush", "now"));
+	CHECK(ret == 2 && has(err, "nfgate: forged flush: too many arguments", "forged flush now"),
+	      "forged flush now: usage error");
+	{
+		char path[64], line[96];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/tmp/nfgate-cli-%d.list", (int)getpid());
+		f = fopen(path, "w");
+		fprintf(f, "# test list\n2001::/32\n");
+		for (int i = 1; i <= 2100; i++)
+			fprintf(f, "10.0.%d.%d\n", i / 250, i % 250 + 1);
+		fclose(f);
+		k.nlog = 0;
+		ret = run(forged_main, false, ARGV("forged", "load", path));
+		snprintf(line, sizeof(line), "FORGED_ADD 1024 1");
+		CHECK(ret == 0 && k.forged.n4 == 2100 && k.forged.n6 == 1 && k.nlog == 3 &&
+		      !strcmp(k.log[0], line) && !strcmp(k.log[2], "FORGED_ADD 52 0") &&
+		      has(out, ": 2100 IPv4 addresses, 1 IPv6 prefixes; the set holds 2100 and 1\n",
+			  "forged load"),
+		      "forged load: 2101 entries in chunks of %d, a summary", NFGATE_FORGED_CHUNK);
+		ret = run(forged_main, true, ARGV("forged", "load", path));
+		CHECK(ret == 0 && valid_json(out) && has(out, "\"ipv4\": 2100,", "forged -j load"),
+		      "forged -j load: a JSON summary");
+		f = fopen(path, "w");
+		fprintf(f, "1.2.3.4\nnot-an-address\n1.2.3.4\n");
+		fclose(f);
+		k.nlog = 0;
+		ret = run(forged_main, false, ARGV("forged", "load", path));
+		snprintf(line, sizeof(line), "%s:2: ", path);
+		CHECK(ret == 1 && k.nlog == 0 && has(err, line, "forged load") &&
+		      has(err, ":3: 1.2.3.4 is listed twice (first at line 1)\n", "forged load"),
+		      "forged load of a bad file: every error as FILE:LINE, nothing sent");
+		unlink(path);
+		ret = run(forged_main, false, ARGV("forged", "load", "/nonexistent/list"));
+		CHECK(ret == 1 && has(err, "nfgate: forged load: /nonexistent/list: No such file or directory\n",
+				      "forged load"), "forged load of a missing file");
+	}
+	{
+		struct nfg_forged_set full = { 0 };
+		size_t done;
+		struct nfg_ipc ipc;
+
+		for (uint32_t i = 0; i < NFGATE_FORGED4_MAX - 2100 - 10; i++)
+			nfg_forged_add4(&full, htonl(0x0b000001 + i));
+		fake_open(&ipc);
+		nfg_ipc_forged_change(&ipc, false, &full, &done);
+		nfg_ipc_close(&ipc);
+		nfg_forged_free(&full);
+		ret = run(forged_main, false, ARGV("forged", "add", "12.0.0.1", "12.0.0.2", "12.0.0.3",
+						   "12.0.0.4", "12.0.0.5", "12.0.0.6", "12.0.0.7",
+						   "12.0.0.8", "12.0.0.9", "12.0.0.10", "12.0.0.11"));
+		CHECK(ret == 1 && has(err, "nfgate: forged add: No space left on device (kernel: forged "
+				      "set full (NFGATE_FORGED4_MAX))\n", "forged add full"),
+		      "forged add to a full set: the kernel's message, exit 1");
+		nfg_forged_free(&k.forged);
+	}
+
+	k.old_dns = true;
+	ret = run(show_main, true, ARGV("show"));
+	CHECK(ret == 0 && valid_json(out) && has(out, "\"dns\": null", "show -j old"),
+	      "show -j on a module without the DNS check: dns null");
+	ret = run(show_main, false, ARGV("show"));
+	CHECK(ret == 0 && has(out, "dns: - (not supported by the module)\n", "show old"),
+	      "show on a module without the DNS check: a dash");
+	ret = run(show_main, false, ARGV("show", "dns"));
+	CHECK(ret == 1 && has(err, "nfgate: get dns: Operation not supported", "show dns old"),
+	      "show dns on a module without the DNS check: exit 1");
+	ret = run(dump_main, false, ARGV("dump"));
+	CHECK(ret == 0 && !strstr(out, "\ndns\t"), "dump on a module without the DNS check: no dns line");
+	k.old_dns = false;
 }
 
 static struct nfg_msg monitor_msg;
@@ -251,6 +411,80 @@ static void monitor(void)
 		      "settings");
 
 	memset(&m, 0, sizeof(m));
+	m.has_event = m.has_dns_reply = m.has_generation = true;
+	m.event = NFGATE_EVENT_DNS_FORGED;
+	m.generation = 12;
+	{
+		struct nfg_dns_reply *r = &m.dns_reply;
+
+		r->present = ((1U << (NFGATE_DNS_REPLY_A_MAX + 1)) - 2) &
+			     ~((1U << NFGATE_DNS_REPLY_A_ANSWER4) | (1U << NFGATE_DNS_REPLY_A_ANSWER6));
+		r->verdict = NFGATE_DNS_V_SUPERSEDED;
+		r->signals = NFGATE_DNS_SIG_FAST | NFGATE_DNS_SIG_DISAGREE | NFGATE_DNS_SIG_TTL;
+		r->client = htonl(0xc0a8000a);
+		r->resolver = htonl(0x08080808);
+		strcpy(r->uplink, "ppp0");
+		strcpy(r->qname, "twitter.com");
+		r->qtype = 1;
+		r->n4 = 2;
+		r->answer4[0] = htonl(0x4a7d7f66);
+		r->answer4[1] = htonl(0x5d2e0859);
+		r->ip_ttl = 57;
+		r->ip_id = 0x1a2b;
+		r->df = 0;
+		r->flags = 0x8180;
+		r->lead_us = 12345;
+	}
+	monitor_event(&m, "dns_forged superseded signals ttl,fast,disagree client 192.168.0.10 "
+			  "resolver 8.8.8.8 uplink ppp0 twitter.com/A answers 74.125.127.102,93.46.8.89 "
+			  "ttl 57 id 0x1a2b df no flags 0x8180 lead 12.345ms generation 12\n",
+		      "\"event\":\"dns_forged\",\"generation\":12,\"dns_reply\":{\"verdict\":\"superseded\","
+		      "\"signals\":[\"ttl\",\"fast\",\"disagree\"],\"client\":\"192.168.0.10\","
+		      "\"resolver\":\"8.8.8.8\",\"uplink\":\"ppp0\",\"qname\":\"twitter.com\","
+		      "\"qtype\":\"A\",\"answers4\":[\"74.125.127.102\",\"93.46.8.89\"],\"answers6\":[],"
+		      "\"ip_ttl\":57,\"ip_id\":6699,\"df\":false,\"flags\":33152,\"lead_ms\":12.345}}\n",
+		      "dns_forged");
+	m.dns_reply.verdict = NFGATE_DNS_V_LATE;
+	m.dns_reply.signals = NFGATE_DNS_SIG_DISAGREE | 0x40;
+	m.dns_reply.qtype = 28;
+	m.dns_reply.n4 = 0;
+	m.dns_reply.n6 = 1;
+	m.dns_reply.answer6[0][0] = 0x20;
+	m.dns_reply.answer6[0][1] = 0x01;
+	m.dns_reply.answer6[0][15] = 0x01;
+	m.dns_reply.lead_us = 0;
+	m.dns_reply.present &= ~(1U << NFGATE_DNS_REPLY_A_UPLINK);
+	monitor_event(&m, "dns_forged late signals disagree,0x40 client 192.168.0.10 resolver 8.8.8.8 "
+			  "uplink - twitter.com/AAAA answers 2001::1 ttl 57 id 0x1a2b df no flags 0x8180 "
+			  "generation 12\n",
+		      "\"event\":\"dns_forged\",\"generation\":12,\"dns_reply\":{\"verdict\":\"late\","
+		      "\"signals\":[\"disagree\",64],\"client\":\"192.168.0.10\","
+		      "\"resolver\":\"8.8.8.8\",\"qname\":\"twitter.com\","
+		      "\"qtype\":\"AAAA\",\"answers4\":[],\"answers6\":[\"2001::1\"],"
+		      "\"ip_ttl\":57,\"ip_id\":6699,\"df\":false,\"flags\":33152,\"lead_ms\":0}}\n",
+		      "dns_forged late, AAAA, an unknown signal, no uplink");
+
+	memset(&m, 0, sizeof(m));
+	m.has_event = m.has_dns = true;
+	m.event = NFGATE_EVENT_DNS;
+	m.dns = k.dns;
+	monitor_event(&m, "dns mode drop router_mode inherit hold_ms 300 hold_max 256 hold_per_client 16 "
+			  "expire release ttl_slack 2 fast_pct 50 drop_score 3 forged4 0 forged6 0 "
+			  "held 2 queries 7 resolvers 1\n",
+		      "\"event\":\"dns\",\"dns\":{\"mode\":\"drop\",\"router_mode\":\"inherit\","
+		      "\"hold_ms\":300,\"hold_max\":256,\"hold_per_client\":16,\"expire\":\"release\","
+		      "\"ttl_slack\":2,\"fast_pct\":50,\"drop_score\":3,\"forged4\":0,\"forged6\":0,"
+		      "\"held\":2,\"queries\":7,\"resolvers\":1}}\n", "dns");
+	m.event = NFGATE_EVENT_FORGED;
+	m.dns.forged4 = 470;
+	m.dns.forged6 = 1;
+	monitor_event(&m, "forged forged4 470 forged6 1\n",
+		      "\"event\":\"forged\",\"dns\":{\"mode\":\"drop\",\"router_mode\":\"inherit\","
+		      "\"hold_ms\":300,\"hold_max\":256,\"hold_per_client\":16,\"expire\":\"release\","
+		      "\"ttl_slack\":2,\"fast_pct\":50,\"drop_score\":3,\"forged4\":470,\"forged6\":1,"
+		      "\"held\":2,\"queries\":7,\"resolvers\":1}}\n", "forged");
+
+	memset(&m, 0, sizeof(m));
 	m.has_event = m.has_forward = true;
 	m.event = NFGATE_EVENT_FORWARD_DEL;
 	m.forward = k.fws[1];
@@ -276,6 +510,10 @@ int main(void)
 	      has(out, "generation: 7", "show") &&
 	      has(out, "settings: mark-mask 0x00ff0000 skip-mark 0x00000000 failover-rst on "
 		       "holddown 5000 sticky 60000\n", "show") &&
+	      has(out, "\ndns: mode drop router-mode inherit hold-ms 300 hold-max 256 "
+		       "hold-per-client 16 expire release ttl-slack 2 fast-pct 50 drop-score 3\n"
+		       "  forged set: 0 addresses, 0 IPv6 prefixes; now 2 replies held, 7 queries, "
+		       "1 resolver learned\n\n", "show") &&
 	      has(out, "IFNAME  ID  IFINDEX  OPER    USABLE  ADMIN  TIER  WEIGHT  HEALTH  STATE     "
 		       "SINCE       LOSS     RTT  JITTER  EFF  ADDRESS", "show") &&
 	      has(out, "ppp0     1        5  up      yes     up        0       3     500  degraded  "
@@ -290,7 +528,7 @@ int main(void)
 		       "flow_pinned 6000", "show") &&
 	      has(out, "resets_sent 16000, dns_queries 17000", "show") &&
 	      has(out, "dns_hold_freed 36000\n", "show"),
-	      "show: LAN line, settings line, uplink and forward tables, counters");
+	      "show: LAN line, settings line, DNS lines, uplink and forward tables, counters");
 	ret = run(show_main, true, ARGV("show"));
 	CHECK(ret == 0 && valid_json(out) && has(out, "\"generation\": 7", "show -j") &&
 	      has(out, "\"uplinks\": [", "show -j") && has(out, "\"rx_bytes\": 5368709120", "show -j") &&
@@ -309,7 +547,9 @@ int main(void)
 		       "      \"to_addr\": \"192.168.0.11\",\n      \"to_port\": 80,\n"
 		       "      \"uplink\": null,\n      \"hits\": 0\n    },", "show -j") &&
 	      has(out, "\"uplink\": \"ppp0\",\n      \"hits\": 123456", "show -j") &&
-	      has(out, "\"resets_sent\": 16000", "show -j"),
+	      has(out, "\"resets_sent\": 16000", "show -j") &&
+	      has(out, "\"sticky_ms\": 60000\n  },\n  \"dns\": {\n    \"mode\": \"drop\",", "show -j") &&
+	      has(out, "\"dns_hold_freed\": 36000", "show -j"),
 	      "show -j: valid JSON, numbers as numbers, settings, forwards, new keys");
 	ret = run(show_main, false, ARGV("show", "uplinks", "ppp0"));
 	CHECK(ret == 0 && has(out, "uplink: ppp0\n", "show uplinks ppp0") &&
@@ -328,7 +568,7 @@ int main(void)
 	ret = run(show_main, false, ARGV("show", "stats"));
 	CHECK(ret == 0 && has(out, "counters: pre_routing 1000", "show stats"), "show stats");
 	ret = run(show_main, false, ARGV("show", "bogus"));
-	CHECK(ret == 2 && has(err, "nfgate: show: expected lan, settings, uplinks, forwards or stats", "show bogus") &&
+	CHECK(ret == 2 && has(err, "nfgate: show: expected lan, settings, dns, uplinks, forwards or stats", "show bogus") &&
 	      has(err, "Usage:", "show bogus"), "show bogus: usage error, exit 2");
 
 	ret = run(dump_main, false, ARGV("dump"));
@@ -340,7 +580,9 @@ int main(void)
 	      has(out, "settings\t16711680\t0\t1\t5000\t60000\n", "dump") &&
 	      has(out, "forward\ttcp\t8080\t192.168.0.11\t80\t-\t0\n", "dump") &&
 	      has(out, "forward\tudp\t53\t192.168.0.12\t53\tppp0\t123456\n", "dump") &&
-	      has(out, "stat\tforward\t3000\n", "dump") && has(out, "stat\thairpin\t13000\n", "dump"),
+	      has(out, "stat\tforward\t3000\n", "dump") && has(out, "stat\thairpin\t13000\n", "dump") &&
+	      has(out, "dns\tdrop\tinherit\t300\t256\t16\trelease\t2\t50\t3\t0\t0\t2\t7\t1\n", "dump") &&
+	      has(out, "stat\tdns_sig_disagree\t25000\n", "dump"),
 	      "dump: tab-separated, settings and forward lines, id and usable appended");
 
 	ret = run(show_main, false, ARGV("show", "settings"));
@@ -430,6 +672,7 @@ int main(void)
 	CHECK(ret == 0 && !strcmp(out, "null\n"), "show -j lan without a LAN: null");
 
 	monitor();
+	dns();
 
 	k.no_family = true;
 	ret = run(show_main, false, ARGV("show"));

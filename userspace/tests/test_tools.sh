@@ -35,7 +35,7 @@ check "nfgate help bogus" 2 "unknown subcommand" $NFGATE help bogus
 check "nfgate frob" 2 "nfgate: invalid subcommand 'frob'" $NFGATE frob
 check "nfgate -x" 2 "nfgate: -x: unknown option" $NFGATE -x
 check "nfgate -n (no name)" 2 "missing namespace name" $NFGATE -n
-check "nfgate set" 2 "nfgate: set: missing object: lan, uplink, settings or forward" $NFGATE set
+check "nfgate set" 2 "nfgate: set: missing object: lan, uplink, settings, forward or dns" $NFGATE set
 check "nfgate help set: settings" 0 "nfgate set settings [mark-mask MASK]" $NFGATE help set
 check "nfgate help set: forward" 0 "nfgate set forward tcp|udp PORT to A.B.C.D[:PORT] [uplink IFNAME]" $NFGATE help set
 check "nfgate help del: forward" 0 "nfgate del forward tcp|udp PORT" $NFGATE help del
@@ -54,6 +54,22 @@ check "nfgate set uplink ppp0 tier 99" 2 "nfgate: set uplink: tier: 99 is out of
 check "nfgate del uplink" 2 "nfgate: del uplink: uplink: missing interface name" $NFGATE del uplink
 check "nfgate monitor extra" 2 "too many arguments" $NFGATE monitor extra
 check "nfgate show lan extra" 2 "too many arguments" $NFGATE show lan extra
+check "nfgate help set: dns" 0 "nfgate set dns [mode off|log|drop] [router-mode inherit|off|log|drop]" \
+	$NFGATE help set
+check "nfgate set dns mode on" 2 "nfgate: set dns: mode: 'on' is not a mode (expected off, log or drop)" \
+	$NFGATE set dns mode on
+check "nfgate set dns drop-score 9" 2 "nfgate: set dns: drop-score: 9 is out of range 0..6" \
+	$NFGATE set dns drop-score 9
+check "nfgate show dns extra" 2 "too many arguments" $NFGATE show dns extra
+check "nfgate help forged" 0 "nfgate [-j] forged load FILE" $NFGATE help forged
+check "nfgate forged frob" 2 "nfgate: forged: expected show, add, del, flush or load" $NFGATE forged frob
+check "nfgate forged add" 2 "nfgate: forged add: missing entries" $NFGATE forged add
+check "nfgate forged add 0.0.0.0" 2 "nfgate: forged add: 0.0.0.0 can not be in the set" \
+	$NFGATE forged add 1.2.3.4 0.0.0.0
+check "nfgate forged del ::/0" 2 "nfgate: forged del: '::/0': prefix length: 0 is out of range 8..128" \
+	$NFGATE forged del ::/0
+check "nfgate forged load" 2 "nfgate: forged load: missing file" $NFGATE forged load
+check "nfgate forged flush x" 2 "nfgate: forged flush: too many arguments" $NFGATE forged flush x
 
 check "nfgated --help" 0 "Usage: nfgated" $NFGATED --help
 check "nfgated -x" 2 "Usage: nfgated" $NFGATED -x
