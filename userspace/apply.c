@@ -68,6 +68,32 @@ static int plan_settings(const struct nfg_settings *file,
 	return 0;
 }
 
+/* Likewise for the DNS check: the writable fields of [dns], defaults for
+ * the keys it lacks (or for all of it without [dns]). */
+static int plan_dns(const struct nfg_dns *file, const struct nfg_dns *kd,
+		    struct nfg_plan *plan)
+{
+	struct nfg_dns want;
+	struct nfg_op *op = NULL;
+
+	nfg_dns_defaults(&want);
+	for (size_t i = 0; i < nfg_dns_nfields; i++) {
+		const struct nfg_field *f = &nfg_dns_fields[i];
+		bool in_file = NFG_HAS(file, f->attr);
+		uint64_t v = nfg_field_uint(in_file ? file : &want, f);
+
+		if (!f->writable)
+			continue;
+		if (kd && NFG_HAS(kd, f->attr) ? nfg_field_uint(kd, f) == v : !in_file)
+			continue;
+		if (!op && !(op = add_op(plan, NFG_OP_DNS_SET)))
+			return -ENOMEM;
+		nfg_field_set_uint(&op->dns, f, v);
+		NFG_MARK(&op->dns, f->attr);
+	}
+	return 0;
+}
+
 int nfg_plan_build(const struct nfg_config *cfg, const struct nfg_kstate *k,
 		   struct nfg_plan *plan)
 {
@@ -76,6 +102,8 @@ int nfg_plan_build(const struct nfg_config *cfg, const struct nfg_kstate *k,
 
 	memset(plan, 0, sizeof(*plan));
 	if (plan_settings(&cfg->settings, k->settings, plan))
+		goto nomem;
+	if (plan_dns(&cfg->dns.dns, k->dns, plan))
 		goto nomem;
 
 	if (cfg->has_lan && !(klan && lan_equal(&cfg->lan, klan))) {
@@ -193,6 +221,10 @@ void nfg_op_describe(const struct nfg_op *op, char *buf, size_t len)
 		snprintf(buf, len, "del forward %s %u", nfg_proto_name(op->fw.proto),
 			 op->fw.port);
 		break;
+	case NFG_OP_DNS_SET:
+		nfg_dns_args(args, sizeof(args), &op->dns);
+		snprintf(buf, len, "set dns %s", args);
+		break;
 	}
 }
 
@@ -212,6 +244,7 @@ int nfg_apply(struct nfg_ipc *ipc, const struct nfg_config *cfg,
 	struct nfg_uplink *kups = NULL;
 	struct nfg_forward *kfws = NULL;
 	struct nfg_settings ksettings;
+	struct nfg_dns kdns;
 	struct nfg_kstate k = { 0 };
 	struct nfg_plan plan;
 	struct nfg_lan klan;
@@ -232,6 +265,13 @@ int nfg_apply(struct nfg_ipc *ipc, const struct nfg_config *cfg,
 		return -1;
 	}
 	k.settings = err ? NULL : &ksettings;
+	/* -EOPNOTSUPP: a module without the DNS check; as for settings */
+	err = nfg_ipc_dns_get(ipc, &kdns, NULL);
+	if (err && err != -EOPNOTSUPP) {
+		report(ipc, errs, "get dns", err);
+		return -1;
+	}
+	k.dns = err ? NULL : &kdns;
 	err = nfg_ipc_uplink_dump(ipc, &kups, &k.n_ups, NULL);
 	if (err) {
 		report(ipc, errs, "get uplinks", err);
@@ -284,6 +324,9 @@ int nfg_apply(struct nfg_ipc *ipc, const struct nfg_config *cfg,
 			err = nfg_ipc_forward_del(ipc, op->fw.proto, op->fw.port);
 			if (err == -ENOENT)
 				err = 0;
+			break;
+		case NFG_OP_DNS_SET:
+			err = nfg_ipc_dns_set(ipc, &op->dns);
 			break;
 		}
 		if (err) {

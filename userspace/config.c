@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "format.h"
@@ -521,9 +522,9 @@ void nfg_forward_args(char *buf, size_t len, const struct nfg_forward *fw)
 
 /* --- the config file ------------------------------------------------------- */
 
-enum sect { S_NONE, S_LAN, S_SETTINGS, S_UPLINK, S_FORWARD, S_SKIP };
+enum sect { S_NONE, S_LAN, S_SETTINGS, S_UPLINK, S_FORWARD, S_DNS, S_SKIP };
 
-#define SECTIONS "[lan], [settings], [uplink IFNAME] or [forward tcp|udp PORT]"
+#define SECTIONS "[lan], [settings], [dns], [uplink IFNAME] or [forward tcp|udp PORT]"
 
 struct parser;
 
@@ -856,6 +857,165 @@ static const struct key_def settings_keys[] = {
 	{ NULL, NULL, 0 }
 };
 
+/* --- [dns] --- */
+
+/* A setting of the check: the parser of nfg_dns_params, by attribute. */
+static int set_dns_setting(struct parser *p, const char *v, char *err, size_t n)
+{
+	struct nfg_dns *d = &p->cfg->dns.dns;
+	uint32_t x;
+
+	for (size_t i = 0; i < nfg_n_dns_params; i++) {
+		const struct nfg_dns_param *dp = &nfg_dns_params[i];
+
+		if (dp->attr != p->key->attr)
+			continue;
+		if (dp->parse(v, &x, err, n))
+			return -1;
+		nfg_field_set_uint(d, nfg_dns_field(dp->attr), x);
+		NFG_MARK(d, dp->attr);
+		return 0;
+	}
+	snprintf(err, n, "internal error: no parser");
+	return -1;
+}
+
+static int set_path(const char *v, char *out, size_t outlen, char *err, size_t n)
+{
+	if (v[0] != '/') {
+		snprintf(err, n, "'%.64s' is not an absolute path", v);
+		return -1;
+	}
+	if (strlen(v) >= outlen) {
+		snprintf(err, n, "path too long");
+		return -1;
+	}
+	snprintf(out, outlen, "%s", v);
+	return 0;
+}
+
+/* forged_file = /path | none */
+static int set_dns_forged_file(struct parser *p, const char *v, char *err, size_t n)
+{
+	struct nfg_conf_dns *d = &p->cfg->dns;
+
+	if (!strcmp(v, "none")) {
+		d->forged_file[0] = '\0';
+		return 0;
+	}
+	return set_path(v, d->forged_file, sizeof(d->forged_file), err, n);
+}
+
+static int set_dns_learned_file(struct parser *p, const char *v, char *err, size_t n)
+{
+	return set_path(v, p->cfg->dns.learned_file, sizeof(p->cfg->dns.learned_file), err, n);
+}
+
+static int set_dns_learn(struct parser *p, const char *v, char *err, size_t n)
+{
+	uint8_t b;
+
+	if (nfg_parse_bool(v, &b, err, n))
+		return -1;
+	p->cfg->dns.learn = b;
+	return 0;
+}
+
+/* canary_names = twitter.com, www.youtube.com (commas and/or blanks) */
+static int set_dns_canary_names(struct parser *p, const char *v, char *err, size_t n)
+{
+	struct nfg_conf_dns *d = &p->cfg->dns;
+	char buf[NFG_CONF_MAX_LINE + 1], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	d->n_canary = 0;
+	for (tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		for (char *c = tok; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (!dns_name_ok(tok)) {
+			snprintf(err, n, "'%.64s' is not a DNS name (letters, digits, '-', '_' "
+				 "and dots, labels of 1..63 characters)", tok);
+			return -1;
+		}
+		if (!strcmp(tok, NFG_CANARY_CONTROL)) {
+			snprintf(err, n, "%s is the control name of every round, it is never "
+				 "censored", tok);
+			return -1;
+		}
+		for (size_t i = 0; i < d->n_canary; i++) {
+			if (!strcmp(d->canary_names[i], tok)) {
+				snprintf(err, n, "%s is given twice", tok);
+				return -1;
+			}
+		}
+		if (d->n_canary == NFG_CANARY_NAMES_MAX) {
+			snprintf(err, n, "more than %d names", NFG_CANARY_NAMES_MAX);
+			return -1;
+		}
+		snprintf(d->canary_names[d->n_canary++], sizeof(d->canary_names[0]), "%s", tok);
+	}
+	if (!d->n_canary) {
+		snprintf(err, n, "missing value");
+		return -1;
+	}
+	return 0;
+}
+
+static int set_dns_canary_addr(struct parser *p, const char *v, char *err, size_t n)
+{
+	struct in_addr a;
+	uint32_t h;
+
+	if (inet_pton(AF_INET, v, &a) != 1) {
+		snprintf(err, n, "'%.64s' is not an IPv4 address", v);
+		return -1;
+	}
+	h = ntohl(a.s_addr);
+	if ((h >> 24) == 0 || (h >> 24) == 127 || (h >> 28) >= 0xe) {
+		snprintf(err, n, "%s is not a unicast address", v);
+		return -1;
+	}
+	p->cfg->dns.canary_addr = a.s_addr;
+	return 0;
+}
+
+static int set_dns_canary_interval(struct parser *p, const char *v, char *err, size_t n)
+{
+	return nfg_parse_range(v, NFG_CANARY_INTERVAL_MIN, NFG_CANARY_INTERVAL_MAX,
+			       &p->cfg->dns.canary_interval_ms, err, n);
+}
+
+/* the keys of the settings are the field keys (test_config checks it) */
+static const struct key_def dns_keys[] = {
+	{ "mode", set_dns_setting, NFGATE_DNS_A_MODE },
+	{ "router_mode", set_dns_setting, NFGATE_DNS_A_MODE_ROUTER },
+	{ "hold_ms", set_dns_setting, NFGATE_DNS_A_HOLD_MS },
+	{ "hold_max", set_dns_setting, NFGATE_DNS_A_HOLD_MAX },
+	{ "hold_per_client", set_dns_setting, NFGATE_DNS_A_HOLD_PER_CLIENT },
+	{ "expire", set_dns_setting, NFGATE_DNS_A_EXPIRE_DROP },
+	{ "ttl_slack", set_dns_setting, NFGATE_DNS_A_TTL_SLACK },
+	{ "fast_pct", set_dns_setting, NFGATE_DNS_A_FAST_PCT },
+	{ "drop_score", set_dns_setting, NFGATE_DNS_A_DROP_SCORE },
+	{ "forged_file", set_dns_forged_file, 0 },
+	{ "learned_file", set_dns_learned_file, 0 },
+	{ "learn", set_dns_learn, 0 },
+	{ "canary_names", set_dns_canary_names, 0 },
+	{ "canary_addr", set_dns_canary_addr, 0 },
+	{ "canary_interval_ms", set_dns_canary_interval, 0 },
+	{ NULL, NULL, 0 }
+};
+_Static_assert(sizeof(dns_keys) / sizeof(dns_keys[0]) - 1 <= NFG_DNS_KEYS_MAX,
+	       "key_line[] of struct nfg_conf_dns");
+
+/* index of a [dns] key, for key_line[] */
+static int dns_key(const char *name)
+{
+	for (int i = 0; dns_keys[i].name; i++)
+		if (!strcmp(dns_keys[i].name, name))
+			return i;
+	return -1;
+}
+
 static const struct key_def forward_keys[] = {
 	{ "to", set_forward_to, 0 },
 	{ "uplink", set_forward_uplink, 0 },
@@ -883,6 +1043,8 @@ static const char *sect_name(const struct parser *p)
 		return "[lan]";
 	case S_SETTINGS:
 		return "[settings]";
+	case S_DNS:
+		return "[dns]";
 	case S_FORWARD:
 		snprintf(buf, sizeof(buf), "[forward %s %u]",
 			 nfg_proto_name(p->fw->fw.proto), p->fw->fw.port);
@@ -1060,6 +1222,11 @@ static void section_header(struct parser *p, char *s)
 			return;
 		p->sect = S_SETTINGS;
 		p->keys = settings_keys;
+	} else if (!strcmp(word, "dns")) {
+		if (!single_header(p, word, name, &cfg->has_dns, &cfg->dns_line))
+			return;
+		p->sect = S_DNS;
+		p->keys = dns_keys;
 	} else if (!strcmp(word, "uplink")) {
 		uplink_header(p, name, rest);
 	} else if (!strcmp(word, "forward")) {
@@ -1129,6 +1296,8 @@ static void key_value(struct parser *p, char *s)
 	p->seen[i] = p->line;
 	if (p->sect == S_UPLINK)
 		p->cu->key_line[i] = p->line;
+	if (p->sect == S_DNS)
+		p->cfg->dns.key_line[i] = p->line;
 	if (p->sect == S_LAN)
 		p->lan_seen |= 1U << i;
 	if (p->sect == S_FORWARD && !strcmp(key, "to"))
@@ -1242,6 +1411,93 @@ static void check_uplink_health(struct parser *p, const struct nfg_conf_uplink *
 		     h->rtt_down_ms, h->timeout_ms);
 }
 
+void nfg_forged_default_path(char *buf, size_t len)
+{
+	static const char *const up[] = { "/../data/forged.txt", "/../../data/forged.txt" };
+	char exe[PATH_MAX], path[PATH_MAX + 32];
+	ssize_t n;
+
+	snprintf(buf, len, "%s", NFG_FORGED_DEFAULT);
+	if (access(NFG_FORGED_DEFAULT, F_OK) == 0)
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	for (size_t i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+		char *real;
+
+		snprintf(path, sizeof(path), "%s%s", exe, up[i]);
+		real = realpath(path, NULL);
+		if (real) {
+			snprintf(buf, len, "%s", real);
+			free(real);
+			return;
+		}
+	}
+}
+
+/* the later line of two [dns] keys, or the section's line */
+static int dns_line_of(const struct parser *p, const char *a, const char *b)
+{
+	const struct nfg_conf_dns *d = &p->cfg->dns;
+	int la = d->key_line[dns_key(a)], lb = b ? d->key_line[dns_key(b)] : 0;
+
+	return la > lb ? la : lb ? lb : p->cfg->dns_line;
+}
+
+static void check_dns(struct parser *p)
+{
+	struct nfg_config *cfg = p->cfg;
+	struct nfg_conf_dns *d = &cfg->dns;
+	struct nfg_dns want;
+	struct nfg_errors ferrs = { 0 };
+
+	nfg_dns_defaults(&want);
+	if (NFG_HAS(&d->dns, NFGATE_DNS_A_HOLD_MAX))
+		want.hold_max = d->dns.hold_max;
+	if (NFG_HAS(&d->dns, NFGATE_DNS_A_HOLD_PER_CLIENT))
+		want.hold_per_client = d->dns.hold_per_client;
+	if (want.hold_per_client > want.hold_max &&
+	    (d->key_line[dns_key("hold_max")] || d->key_line[dns_key("hold_per_client")]))
+		perr(p, dns_line_of(p, "hold_max", "hold_per_client"),
+		     "hold_per_client: %u is above hold_max (%u)%s", want.hold_per_client,
+		     want.hold_max, d->key_line[dns_key("hold_max")] &&
+		     d->key_line[dns_key("hold_per_client")] ? "" : " (the other one is the default)");
+	if (d->n_canary && !d->canary_addr)
+		perr(p, dns_line_of(p, "canary_names", NULL),
+		     "canary_names: canary_addr is required (an address that runs no DNS server)");
+	if (d->canary_addr && !d->n_canary && d->key_line[dns_key("canary_names")] == 0)
+		perr(p, dns_line_of(p, "canary_addr", NULL),
+		     "canary_addr: canary_names is required (the censored names to ask for)");
+	if (d->canary_addr && cfg->has_lan && NFG_HAS(&cfg->lan, NFGATE_LAN_A_ADDR)) {
+		uint32_t mask = cfg->lan.prefixlen ? htonl(~0U << (32 - cfg->lan.prefixlen)) : 0;
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &d->canary_addr, a, sizeof(a));
+		if ((d->canary_addr & mask) == cfg->lan.addr)
+			perr(p, dns_line_of(p, "canary_addr", NULL),
+			     "canary_addr: %s is in the LAN; the probes must leave through the uplinks",
+			     a);
+	}
+	if (!d->key_line[dns_key("forged_file")])
+		nfg_forged_default_path(d->forged_file, sizeof(d->forged_file));
+	if (d->forged_file[0] && nfg_forged_load(d->forged_file, &d->forged, &ferrs)) {
+		/* FILE: strerror: at the line that named it */
+		for (size_t i = 0; i < ferrs.n; i++) {
+			if (!strncmp(ferrs.msg[i], d->forged_file, strlen(d->forged_file)) &&
+			    ferrs.msg[i][strlen(d->forged_file)] == ':' &&
+			    ferrs.msg[i][strlen(d->forged_file) + 1] == ' ')
+				perr(p, dns_line_of(p, "forged_file", NULL), "forged_file: %s",
+				     ferrs.msg[i]);
+			else
+				nfg_errors_add(p->errs, "%s", ferrs.msg[i]);
+		}
+	}
+	nfg_errors_free(&ferrs);
+}
+
 static void check_complete(struct parser *p)
 {
 	struct nfg_config *cfg = p->cfg;
@@ -1266,6 +1522,8 @@ static void check_complete(struct parser *p)
 	}
 	for (size_t i = 0; i < cfg->n_forwards; i++)
 		check_forward(p, &cfg->forwards[i]);
+	if (cfg->has_dns)
+		check_dns(p);
 }
 
 int nfg_config_parse(FILE *f, const char *name, struct nfg_config *cfg,
@@ -1277,6 +1535,9 @@ int nfg_config_parse(FILE *f, const char *name, struct nfg_config *cfg,
 	ssize_t n;
 
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->dns.learn = true;
+	snprintf(cfg->dns.learned_file, sizeof(cfg->dns.learned_file), "%s", NFG_LEARNED_DEFAULT);
+	cfg->dns.canary_interval_ms = NFG_CANARY_INTERVAL_DEFAULT;
 	while ((n = getline(&buf, &cap, f)) >= 0) {
 		p.line++;
 		if (n && buf[n - 1] == '\n')
@@ -1318,6 +1579,7 @@ void nfg_config_free(struct nfg_config *cfg)
 {
 	free(cfg->uplinks);
 	free(cfg->forwards);
+	nfg_forged_free(&cfg->dns.forged);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

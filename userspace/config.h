@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <limits.h>
+
+#include "forgedset.h"
 #include "health.h"
 #include "model.h"
 
@@ -76,6 +79,41 @@ struct nfg_conf_forward {
 	int to_line, uplink_line;	/* of its keys, 0 if absent */
 };
 
+/*
+ * [dns]: the DNS reply check (settings sent to the kernel; a key absent
+ * means the kernel default, as for [settings]), the forged set's files,
+ * learning and canary probes (keys: see nfgate.conf.example).
+ */
+#define NFG_LEARNED_DEFAULT	"/var/lib/nfgate/forged-learned.txt"
+#define NFG_CANARY_NAMES_MAX	16
+#define NFG_CANARY_CONTROL	"example.com"	/* never censored: a reply to
+						 * it means the canary address
+						 * answers every query */
+#define NFG_CANARY_INTERVAL_DEFAULT	300000	/* ms */
+#define NFG_CANARY_INTERVAL_MIN	1000
+#define NFG_CANARY_INTERVAL_MAX	86400000
+#define NFG_DNS_KEYS_MAX	16
+
+struct nfg_conf_dns {
+	struct nfg_dns dns;		/* present: the settings given */
+	char forged_file[PATH_MAX];	/* "" with forged_file = none */
+	struct nfg_forged_set forged;	/* its entries, sorted */
+	char learned_file[PATH_MAX];
+	bool learn;			/* default yes */
+	char canary_names[NFG_CANARY_NAMES_MAX][NFG_DNS_NAME_MAX + 1];	/* lower case */
+	size_t n_canary;
+	uint32_t canary_addr;		/* network byte order, 0: none */
+	uint32_t canary_interval_ms;
+	int key_line[NFG_DNS_KEYS_MAX];	/* line of each key given, 0 if absent */
+};
+
+/*
+ * The data file used when [dns] has no forged_file: NFG_FORGED_DEFAULT if
+ * it is there, else data/forged.txt of the source tree the running binary
+ * was built in (one or two directories above it), else NFG_FORGED_DEFAULT.
+ */
+void nfg_forged_default_path(char *buf, size_t len);
+
 struct nfg_config {
 	bool has_lan;
 	struct nfg_lan lan;	/* ifname, addr, prefixlen */
@@ -87,6 +125,9 @@ struct nfg_config {
 	size_t n_uplinks;
 	struct nfg_conf_forward *forwards;
 	size_t n_forwards;
+	bool has_dns;
+	struct nfg_conf_dns dns;	/* defaults without [dns]: check off */
+	int dns_line;
 };
 
 /* Error messages, each "FILE:LINE: reason" (or "FILE: reason"). */
@@ -105,7 +146,11 @@ void nfg_errors_free(struct nfg_errors *errs);
  */
 int nfg_config_load(const char *path, struct nfg_config *cfg,
 		    struct nfg_errors *errs);
-/* Same, from an open stream; name is used in the messages. */
+/*
+ * Same, from an open stream; name is used in the messages. A [dns]
+ * section's forged_file is read too, its errors reported as
+ * "FORGED_FILE:LINE: reason".
+ */
 int nfg_config_parse(FILE *f, const char *name, struct nfg_config *cfg,
 		     struct nfg_errors *errs);
 void nfg_config_free(struct nfg_config *cfg);

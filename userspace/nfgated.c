@@ -174,8 +174,19 @@ int main(int argc, char *argv[])
 		nfg_errors_free(&errs);
 		if (ret)
 			return 1;
-		printf("%s: OK (LAN %s, %zu uplink(s), %zu forward(s))\n", a.conf_path,
+		printf("%s: OK (LAN %s, %zu uplink(s), %zu forward(s))", a.conf_path,
 		       a.cfg.lan.ifname, a.cfg.n_uplinks, a.cfg.n_forwards);
+		if (a.cfg.has_dns) {
+			const struct nfg_conf_dns *d = &a.cfg.dns;
+
+			printf("; DNS check: mode %s, %s: %zu addresses, %zu IPv6 prefixes, "
+			       "%zu canary name(s)",
+			       NFG_HAS(&d->dns, NFGATE_DNS_A_MODE) ?
+			       nfg_dns_mode_name(d->dns.mode) : "off",
+			       d->forged_file[0] ? d->forged_file : "no forged_file",
+			       d->forged.n4, d->forged.n6, d->n_canary);
+		}
+		printf("\n");
 		nfg_config_free(&a.cfg);
 		return 0;
 	}

@@ -157,6 +157,32 @@ static void generated_files(void)
 	}
 	unlink(p);
 
+	/* an error in the data file is reported at its own FILE:LINE */
+	{
+		char data[256];
+		const char *d;
+
+		d = write_tmp("forged.txt", "1.2.3.4\n\n2001::/32\n1.2.3.x\n",
+			      strlen("1.2.3.4\n\n2001::/32\n1.2.3.x\n"));
+		snprintf(data, sizeof(data), "%s", d);
+		n = (size_t)snprintf(buf, sizeof(buf), "%s[dns]\nforged_file = %s\n", good_head, data);
+		p = write_tmp("dnsdata.conf", buf, n);
+		{
+			struct nfg_errors errs = { 0 };
+			struct nfg_config cfg;
+			char want[512];
+
+			snprintf(want, sizeof(want), "%s:4: '1.2.3.x'", data);
+			CHECK(nfg_config_load(p, &cfg, &errs) == -1 && errs.n == 1 &&
+			      !strncmp(errs.msg[0], want, strlen(want)),
+			      "a bad line in forged_file: the config is refused, the error is "
+			      "the data file's FILE:LINE (%s)", errs.n ? errs.msg[0] : "");
+			nfg_errors_free(&errs);
+		}
+		unlink(p);
+		unlink(data);
+	}
+
 	/* empty file */
 	p = write_tmp("empty.conf", "", 0);
 	first_error_is(p, 1, "missing required section [lan]", "empty file");
@@ -286,6 +312,70 @@ static void good_files(void)
 		CHECK((ret == 0 && NFG_HAS(&cfg.settings, nfg_settings_fields[i].attr)) ||
 		      (errs.n && !strstr(errs.msg[0], "unknown key")),
 		      "[settings] key '%s' is the JSON key", nfg_settings_fields[i].key);
+		nfg_errors_free(&errs);
+		if (!ret)
+			nfg_config_free(&cfg);
+		unlink(p);
+	}
+
+	/* the DNS reply check */
+	ret = nfg_config_load("configs/good/dns.conf", &cfg, &errs);
+	CHECK(ret == 0 && errs.n == 0, "dns.conf parses");
+	for (size_t i = 0; i < errs.n; i++)
+		t_diag("got: %s", errs.msg[i]);
+	nfg_errors_free(&errs);
+	if (!ret) {
+		const struct nfg_conf_dns *d = &cfg.dns;
+
+		CHECK(cfg.has_dns && cfg.dns_line == 9 && d->dns.mode == NFGATE_DNS_DROP &&
+		      d->dns.mode_router == NFGATE_DNS_LOG && d->dns.hold_ms == 500 &&
+		      d->dns.hold_max == 512 && d->dns.hold_per_client == 32 && d->dns.expire_drop &&
+		      d->dns.ttl_slack == 3 && d->dns.fast_pct == 40 && d->dns.drop_score == 2 &&
+		      d->dns.present == ((1U << (NFGATE_DNS_A_DROP_SCORE + 1)) - 2),
+		      "dns.conf: every setting, all present");
+		CHECK(!d->forged_file[0] && !nfg_forged_count(&d->forged) &&
+		      !strcmp(d->learned_file, "/var/lib/nfgate/learned-test.txt") && !d->learn,
+		      "dns.conf: forged_file none, learned_file, learn no");
+		CHECK(d->n_canary == 3 && !strcmp(d->canary_names[1], "www.youtube.com") &&
+		      d->canary_addr == htonl(0xc6336435) && d->canary_interval_ms == 60000,
+		      "dns.conf: canary names (commas and blanks, lower-cased), address, interval");
+		nfg_config_free(&cfg);
+	}
+	ret = nfg_config_load("configs/good/minimal.conf", &cfg, &errs);
+	CHECK(ret == 0 && !cfg.has_dns && !cfg.dns.dns.present && cfg.dns.learn &&
+	      !strcmp(cfg.dns.learned_file, NFG_LEARNED_DEFAULT) && !cfg.dns.n_canary &&
+	      cfg.dns.canary_interval_ms == NFG_CANARY_INTERVAL_DEFAULT &&
+	      !nfg_forged_count(&cfg.dns.forged),
+	      "no [dns]: no settings given (the kernel defaults), no data file read");
+	nfg_errors_free(&errs);
+	nfg_config_free(&cfg);
+	n = (size_t)snprintf(buf, sizeof(buf), "%s[dns]\nmode = log\n", good_head);
+	p = write_tmp("dnsdefault.conf", buf, n);
+	ret = nfg_config_load(p, &cfg, &errs);
+	{
+		char path[PATH_MAX];
+
+		nfg_forged_default_path(path, sizeof(path));
+		CHECK(ret == 0 && !strcmp(cfg.dns.forged_file, path) &&
+		      cfg.dns.forged.n4 >= 486 && cfg.dns.forged.n6 >= 1,
+		      "[dns] without forged_file: the shipped data file (%s: %zu addresses, "
+		      "%zu prefixes)", path, cfg.dns.forged.n4, cfg.dns.forged.n6);
+	}
+	nfg_errors_free(&errs);
+	if (!ret)
+		nfg_config_free(&cfg);
+	unlink(p);
+	/* every writable field of the DNS model is a [dns] key of the same name */
+	for (size_t i = 0; i < nfg_dns_nfields; i++) {
+		if (!nfg_dns_fields[i].writable)
+			continue;
+		n = (size_t)snprintf(buf, sizeof(buf), "%s[dns]\nforged_file = none\n%s = 1\n",
+				     good_head, nfg_dns_fields[i].key);
+		p = write_tmp("key.conf", buf, n);
+		ret = nfg_config_load(p, &cfg, &errs);
+		CHECK((ret == 0 && NFG_HAS(&cfg.dns.dns, nfg_dns_fields[i].attr)) ||
+		      (errs.n && !strstr(errs.msg[0], "unknown key")),
+		      "[dns] key '%s' is the JSON key", nfg_dns_fields[i].key);
 		nfg_errors_free(&errs);
 		if (!ret)
 			nfg_config_free(&cfg);

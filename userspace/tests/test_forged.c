@@ -167,11 +167,32 @@ static void sets(void)
 	nfg_forged_free(&b);
 }
 
+/* data/forged.txt, the file nfgated loads by default */
+static void shipped(void)
+{
+	struct nfgate_prefix6 teredo = { .addr = { 0x20, 0x01 }, .len = 32 };
+	struct nfg_forged_set s = { 0 };
+	struct nfg_errors errs = { 0 };
+	struct in_addr a;
+	int ret = nfg_forged_load("../../data/forged.txt", &s, &errs);
+
+	for (size_t i = 0; i < errs.n; i++)
+		t_diag("%s", errs.msg[i]);
+	inet_pton(AF_INET, "93.46.8.89", &a);
+	CHECK(ret == 0 && errs.n == 0 && s.n4 >= 486 && nfg_forged_has4(&s, a.s_addr) &&
+	      nfg_forged_has6(&s, &teredo),
+	      "data/forged.txt parses clean: %zu addresses (ChinaDNS's list), %zu prefix "
+	      "(Teredo 2001::/32)", s.n4, s.n6);
+	nfg_errors_free(&errs);
+	nfg_forged_free(&s);
+}
+
 int main(void)
 {
 	t_begin("forged");
 	entries();
 	files();
 	sets();
+	shipped();
 	return t_end();
 }

@@ -663,6 +663,82 @@ static void apply_settings_forwards(void)
 	k.old_module = false;
 }
 
+static void apply_dns(void)
+{
+	struct nfg_errors errs = { 0 };
+	struct nfg_config cfg;
+	struct nfg_plan plan;
+	size_t changes;
+	int err;
+
+	setup();
+	k.has_lan = true;
+	strcpy(k.lan.ifname, "br0");
+	k.lan.addr = htonl(0xc0a80000);
+	k.lan.prefixlen = 22;
+	k.lan.present = (1U << NFGATE_LAN_A_IFNAME) | (1U << NFGATE_LAN_A_ADDR) |
+			(1U << NFGATE_LAN_A_PREFIXLEN);
+	k.dns.fast_pct = 20;		/* set by hand, absent from the file */
+
+	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
+		     "[dns]\nforged_file = none\nmode = drop\nhold_ms = 300\nhold_max = 8\n"
+		     "hold_per_client = 8\nexpire = drop\n");
+	err = nfg_plan_build(&cfg, &(struct nfg_kstate){ .lan = &k.lan, .settings = &k.settings,
+			     .dns = &k.dns }, &plan);
+	CHECK(err == 0 && plan.n == 1 && plan.ops[0].type == NFG_OP_DNS_SET &&
+	      plan.ops[0].dns.present == ((1U << NFGATE_DNS_A_MODE) | (1U << NFGATE_DNS_A_HOLD_MAX) |
+					  (1U << NFGATE_DNS_A_HOLD_PER_CLIENT) |
+					  (1U << NFGATE_DNS_A_EXPIRE_DROP) | (1U << NFGATE_DNS_A_FAST_PCT)),
+	      "plan: one DNS_SET with what differs: the file's keys, fast_pct back to its "
+	      "default, hold_ms (already 300) not sent");
+	{
+		char what[320];
+
+		nfg_op_describe(&plan.ops[0], what, sizeof(what));
+		CHECK(!strcmp(what, "set dns mode drop hold-max 8 hold-per-client 8 expire drop "
+				    "fast-pct 50"), "op described as a command line ('%s')", what);
+	}
+	nfg_plan_free(&plan);
+	k.nlog = 0;
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	CHECK(err == 0 && changes == 1 && k.nlog == 1 &&
+	      !strcmp(k.log[0], "DNS_SET mode hold_max hold_per_client expire fast_pct") &&
+	      k.dns.mode == NFGATE_DNS_DROP && k.dns.hold_max == 8 && k.dns.expire_drop &&
+	      k.dns.fast_pct == NFGATE_DNS_DEFAULT_FAST_PCT,
+	      "apply [dns]: the kernel holds the file's settings and defaults for the rest");
+	k.nlog = 0;
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	CHECK(err == 0 && changes == 0 && k.nlog == 0, "apply [dns] again: nothing to do");
+	nfg_config_free(&cfg);
+
+	/* [dns] removed: the check goes back to the kernel defaults (off) */
+	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n");
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	CHECK(err == 0 && changes == 1 && k.dns.mode == NFGATE_DNS_OFF &&
+	      k.dns.hold_max == NFGATE_DNS_DEFAULT_HOLD_MAX && !k.dns.expire_drop &&
+	      logged("DNS_SET mode hold_max hold_per_client expire"),
+	      "apply without [dns]: back to the defaults, the check off (hold_max before "
+	      "hold_per_client in one message)");
+	nfg_config_free(&cfg);
+
+	/* a module without the check: fine without [dns], reported with it */
+	k.old_dns = true;
+	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n");
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	CHECK(err == 0 && errs.n == 0 && changes == 0,
+	      "apply on a module without the DNS check: fine if the file has no [dns]");
+	nfg_config_free(&cfg);
+	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
+		     "[dns]\nforged_file = none\nmode = log\n");
+	err = nfg_apply(&ipc, &cfg, &errs, &changes);
+	CHECK(err == -1 && errs.n == 1 &&
+	      !strcmp(errs.msg[0], "set dns mode log: Operation not supported"),
+	      "apply [dns] on a module without the check: reported (%s)", errs.n ? errs.msg[0] : "");
+	nfg_errors_free(&errs);
+	nfg_config_free(&cfg);
+	k.old_dns = false;
+}
+
 /* The host kernel: no nfgate here, but the controller and ext acks are real. */
 static void real_kernel(void)
 {
@@ -702,6 +778,7 @@ int main(void)
 	forged();
 	apply();
 	apply_settings_forwards();
+	apply_dns();
 	real_kernel();
 	nfg_ipc_close(&ipc);
 	return t_end();

@@ -82,6 +82,12 @@ check "nfgated -t bad [forward]" 1 "configs/bad/51-forward-to-outside-lan.conf:6
 	$NFGATED -t -c configs/bad/51-forward-to-outside-lan.conf
 check "nfgated -t good forwards" 0 "OK (LAN br0, 1 uplink(s), 3 forward(s))" \
 	$NFGATED -t -c configs/good/settings-forwards.conf
+check "nfgated -t good [dns]" 0 "; DNS check: mode drop, no forged_file: 0 addresses, 0 IPv6 prefixes, 3 canary name(s)" \
+	$NFGATED -t -c configs/good/dns.conf
+check "nfgated -t bad [dns]" 1 "configs/bad/85-dns-per-client-above-max.conf:7: hold_per_client: 9 is above hold_max (8)" \
+	$NFGATED -t -c configs/bad/85-dns-per-client-above-max.conf
+check "nfgated -t missing forged_file" 1 "configs/bad/96-dns-forged-file-missing.conf:6: forged_file: /nonexistent/forged.txt: No such file or directory" \
+	$NFGATED -t -c configs/bad/96-dns-forged-file-missing.conf
 check "nfgated -t missing file" 1 "/nonexistent/nfgate.conf: No such file or directory" \
 	$NFGATED -t -c /nonexistent/nfgate.conf
 check "nfgated bad config: nothing applied, exit 1" 1 "is not valid, nothing applied" \
