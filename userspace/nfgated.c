@@ -6,7 +6,8 @@
  * to stderr instead of syslog.
  *
  * The main loop is epoll over a signalfd, and for link health (hagent.c)
- * a timerfd, the probe sockets and an rtnetlink socket.
+ * a timerfd, the probe sockets and an rtnetlink socket; for the DNS check
+ * (dagent.c) a timerfd and the module's events.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +19,7 @@
 
 #include "apply.h"
 #include "config.h"
+#include "dagent.h"
 #include "hagent.h"
 #include "ipc.h"
 #include "log.h"
@@ -33,6 +35,8 @@ struct agent {
 	int sigfd;
 	struct hagent health;
 	bool health_on;
+	struct dagent dns;
+	bool dns_on;
 };
 
 static void usage(FILE *f)
@@ -101,6 +105,8 @@ static void reload(struct agent *a)
 	 * refused a part of it (logged above; the next SIGHUP retries) */
 	if (a->health_on)
 		hagent_reconfigure(&a->health, &cfg);
+	if (a->dns_on)
+		dagent_reconfigure(&a->dns, &cfg);
 	nfg_config_free(&a->cfg);
 	a->cfg = cfg;
 }
@@ -218,6 +224,10 @@ int main(int argc, char *argv[])
 		a.health_on = true;
 	else
 		log_err("health: %s, link health is not tracked", strerror(errno));
+	if (dagent_start(&a.dns, &a.loop, &a.cfg, agent_ipc_open) == 0)
+		a.dns_on = true;
+	else
+		log_err("dns: %s, the forged set is not kept", strerror(errno));
 	log_info("running (pid %d)", (int)getpid());
 	ret = loop_run(&a.loop);
 	if (ret < 0) {
@@ -227,6 +237,8 @@ int main(int argc, char *argv[])
 out:
 	if (a.health_on)
 		hagent_stop(&a.health);
+	if (a.dns_on)
+		dagent_stop(&a.dns);
 	loop_close(&a.loop);
 	close(a.sigfd);
 	nfg_config_free(&a.cfg);

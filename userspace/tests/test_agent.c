@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nfgated's main loop against the fake kernel: start, SIGHUP with a bad
- * file (nothing applied, keeps running), SIGHUP with a changed file
- * (applied), SIGTERM (exit 0, kernel configuration left in place).
+ * nfgated's main loop against the fake kernel: start (with [dns]: its
+ * settings and the forged set), SIGHUP with a bad file (nothing applied,
+ * keeps running), SIGHUP with a changed file (applied; without [dns] the
+ * check goes back to off, the set is left alone), SIGTERM (exit 0, kernel
+ * configuration left in place).
  * nfgated.c is compiled in with its main() renamed.
  */
 #define main nfgated_main
@@ -16,7 +18,7 @@
 #include "harness.h"
 
 static struct fake_kernel k;
-static char conf[64], logpath[64];
+static char conf[64], logpath[64], data[64], learned[64];
 static int nlog_after_start, nlog_after_bad;
 static int nuplinks_after_bad, nfw_after_bad;
 
@@ -72,7 +74,7 @@ static void *driver(void *arg)
 	write_conf("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
 		   "[uplink ppp0]\nweight = 5\n");
 	kill(getpid(), SIGHUP);
-	wait_log("1 uplink(s), 0 forward(s), 4 change(s)");
+	wait_log("1 uplink(s), 0 forward(s), 5 change(s)");
 	kill(getpid(), SIGTERM);
 	return NULL;
 }
@@ -95,10 +97,21 @@ int main(void)
 	t_begin("agent");
 	snprintf(conf, sizeof(conf), "/tmp/nfgated-test-%d.conf", (int)getpid());
 	snprintf(logpath, sizeof(logpath), "/tmp/nfgated-test-%d.log", (int)getpid());
-	write_conf("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
-		   "[settings]\nsticky_ms = 1000\n"
-		   "[uplink ppp0]\nweight = 3\n[uplink wwan0]\ntier = 1\n"
-		   "[forward tcp 8080]\nto = 192.168.0.11:80\n");
+	snprintf(data, sizeof(data), "/tmp/nfgated-test-%d.forged", (int)getpid());
+	snprintf(learned, sizeof(learned), "/tmp/nfgated-test-%d.learned", (int)getpid());
+	{
+		char text[1024];
+		FILE *f = fopen(data, "w");
+
+		fputs("93.46.8.89\n2001::/32\n", f);
+		fclose(f);
+		snprintf(text, sizeof(text), "[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
+			 "[settings]\nsticky_ms = 1000\n"
+			 "[dns]\nmode = log\nforged_file = %s\nlearned_file = %s\n"
+			 "[uplink ppp0]\nweight = 3\n[uplink wwan0]\ntier = 1\n"
+			 "[forward tcp 8080]\nto = 192.168.0.11:80\n", data, learned);
+		write_conf(text);
+	}
 	fake_attach(&k, &ipc);
 	fake_add_uplink(&k, "stale0");
 	agent_ipc_open = fake_open;
@@ -122,8 +135,12 @@ int main(void)
 	close(se);
 	pthread_join(th, NULL);
 
-	CHECK(nlog_after_start == 6, "start: settings, LAN, 2 uplinks and a forward set, stale0 "
-	      "deleted (%d ops)", nlog_after_start);
+	CHECK(nlog_after_start == 8 && !strcmp(k.log[1], "DNS_SET mode") &&
+	      !strcmp(k.log[7], "FORGED_ADD 1 1"),
+	      "start: settings, DNS, LAN, 2 uplinks and a forward set, stale0 deleted, then the "
+	      "forged set loaded (%d ops)", nlog_after_start);
+	CHECK(k.dns.mode == NFGATE_DNS_OFF && k.forged.n4 == 1 && k.forged.n6 == 1,
+	      "SIGHUP without [dns]: the check back to off, the forged set left alone");
 	CHECK(k.settings.sticky_ms == 0 && k.nfw == 0,
 	      "SIGHUP without [settings] and [forward]: sticky back to its default, forward deleted");
 	CHECK(nlog_after_bad == nlog_after_start && nuplinks_after_bad == 2 && nfw_after_bad == 1,
@@ -137,6 +154,7 @@ int main(void)
 	      "SIGTERM: exit 0, kernel configuration left in place");
 	unlink(conf);
 	unlink(logpath);
+	unlink(data);
 	nfg_ipc_close(&ipc);
 	return t_end();
 }

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfgated's DNS part (dagent.c) against the fake kernel: the learning rule,
+ * learned_file (atomic writes, lenient reads), the forged set kept equal
+ * to data file + learned entries, learning from DNS_FORGED events.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dagent.h"
+#include "fake_kernel.h"
+#include "harness.h"
+#include "log.h"
+
+static struct fake_kernel k;
+static char dir[64];
+static uint64_t clock_ms = 100000;
+
+static int fake_open(struct nfg_ipc *ipc)
+{
+	fake_connect(&k, ipc);
+	return nfg_ipc_open_transport(ipc);
+}
+
+static uint64_t fake_now(void)
+{
+	return clock_ms;
+}
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+static void rule(void)
+{
+	static const struct {
+		uint8_t verdict;
+		uint32_t sig;
+		bool strong;
+		const char *why;
+	} t[] = {
+		{ NFGATE_DNS_V_SUPERSEDED, NFGATE_DNS_SIG_FAST | NFGATE_DNS_SIG_DISAGREE, true,
+		  "lost to a disagreeing reply, and faster than the resolver can be" },
+		{ NFGATE_DNS_V_SUPERSEDED, NFGATE_DNS_SIG_TTL | NFGATE_DNS_SIG_DISAGREE, true,
+		  "lost to a disagreeing reply, TTL off the baseline" },
+		{ NFGATE_DNS_V_LATE, NFGATE_DNS_SIG_SHAPE | NFGATE_DNS_SIG_DISAGREE, true,
+		  "passed, then contradicted; no OPT or a stray AA" },
+		{ NFGATE_DNS_V_LATE, NFGATE_DNS_SIG_IPHDR | NFGATE_DNS_SIG_DISAGREE, true,
+		  "passed, then contradicted; DF off the baseline" },
+		{ NFGATE_DNS_V_SUPERSEDED, NFGATE_DNS_SIG_DISAGREE, false,
+		  "disagreement alone: a resolver answering a retransmission from a pool" },
+		{ NFGATE_DNS_V_LATE, NFGATE_DNS_SIG_DISAGREE, false,
+		  "late with no signal of its own: which one lied is unknown" },
+		{ NFGATE_DNS_V_SUPERSEDED, NFGATE_DNS_SIG_ADDR | NFGATE_DNS_SIG_DISAGREE, false,
+		  "an answer already in the set says nothing about the others" },
+		{ NFGATE_DNS_V_SUPERSEDED, NFGATE_DNS_SIG_FAST | NFGATE_DNS_SIG_TTL, false,
+		  "superseded by a reply with the same answers (no DISAGREE)" },
+		{ NFGATE_DNS_V_DROP, NFGATE_DNS_SIG_TTL | NFGATE_DNS_SIG_FAST | NFGATE_DNS_SIG_SHAPE,
+		  false, "dropped on its signals: no other reply to compare with" },
+		{ NFGATE_DNS_V_EXPIRED, NFGATE_DNS_SIG_FAST, false, "held, no other reply came" },
+		{ NFGATE_DNS_V_EXPIRED_DROP, NFGATE_DNS_SIG_FAST | NFGATE_DNS_SIG_TTL, false,
+		  "held and dropped, no other reply came" },
+		{ NFGATE_DNS_V_LOGGED, NFGATE_DNS_SIG_FAST | NFGATE_DNS_SIG_DISAGREE, false,
+		  "log mode: a later disagreeing reply reports it as late" },
+	};
+	static const struct {
+		const char *addr;
+		bool ok;
+	} a[] = {
+		{ "93.46.8.89", true }, { "10.10.34.34", true }, { "0.1.2.3", false },
+		{ "127.0.0.2", false }, { "224.0.0.1", false }, { "243.185.187.39", false },
+		{ "255.255.255.255", false }, { "192.168.1.7", false }, { "192.168.4.1", true },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		CHECK(dl_strong(t[i].verdict, t[i].sig) == t[i].strong, "rule: %s %s: %s",
+		      nfg_dns_verdict_name(t[i].verdict), t[i].strong ? "learned" : "not learned",
+		      t[i].why);
+	for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+		CHECK(dl_learnable(ip(a[i].addr), ip("192.168.0.0"), ip("255.255.252.0")) == a[i].ok,
+		      "learnable with LAN 192.168.0.0/22: %s %s", a[i].addr, a[i].ok ? "yes" : "no");
+}
+
+static void file(void)
+{
+	struct dl_learned l = { 0 }, r = { 0 };
+	struct nfg_errors warns = { 0 };
+	char path[128], tmp[136];
+	struct stat st;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/sub/learned.txt", dir);
+	dl_add(&l, ip("1.2.3.4"), "2025-01-31T12:00:00.000+01:00 superseded reply for x.com/A");
+	dl_add(&l, ip("5.6.7.8"), "");
+	err = dl_save(path, &l);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	CHECK(err == 0 && stat(tmp, &st) < 0 && errno == ENOENT &&
+	      strstr(slurp(path), "\n1.2.3.4\t# 2025-01-31T12:00:00.000+01:00 superseded reply "
+				  "for x.com/A\n5.6.7.8\n"),
+	      "learned_file: written through FILE.tmp and rename, its directory created, "
+	      "a note per entry");
+	err = dl_load(path, &r, &warns);
+	CHECK(err == 0 && warns.n == 0 && r.n == 2 && r.e[0].addr == ip("1.2.3.4") &&
+	      !strcmp(r.e[0].note, "2025-01-31T12:00:00.000+01:00 superseded reply for x.com/A") &&
+	      !r.e[1].note[0], "learned_file: read back with its notes");
+	dl_free(&r);
+	write_file(path, "9.9.9.9 # kept\nnot-an-address\n2001::/32\n9.9.9.9\n\n# only a comment\n"
+			 "8.8.4.4\n");
+	err = dl_load(path, &r, &warns);
+	CHECK(err == 0 && r.n == 2 && warns.n == 2 && strstr(warns.msg[0], ":2: 'not-an-address'") &&
+	      strstr(warns.msg[0], "line skipped") &&
+	      strstr(warns.msg[1], ":3: learned entries are IPv4 addresses, line skipped"),
+	      "learned_file edited badly: bad lines skipped with a warning, repeats dropped");
+	nfg_errors_free(&warns);
+	dl_free(&r);
+	snprintf(tmp, sizeof(tmp), "%s/none.txt", dir);
+	CHECK(dl_load(tmp, &r, &warns) == 0 && r.n == 0, "learned_file missing: nothing learned yet");
+	CHECK(dl_load(dir, &r, &warns) == -EISDIR, "learned_file a directory: an error");
+	unlink(path);
+	snprintf(tmp, sizeof(tmp), "%s/sub", dir);
+	rmdir(tmp);
+	dl_free(&l);
+}
+
+static struct nfg_config config(const char *text)
+{
+	struct nfg_errors errs = { 0 };
+	struct nfg_config cfg;
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	if (nfg_config_parse(f, "test.conf", &cfg, &errs))
+		CHECK(0, "config parses: %s", errs.n ? errs.msg[0] : "?");
+	fclose(f);
+	nfg_errors_free(&errs);
+	return cfg;
+}
+
+static struct nfg_msg forged_event(uint8_t verdict, uint32_t sig, const char *a1, const char *a2)
+{
+	struct nfg_msg m = { .event = NFGATE_EVENT_DNS_FORGED, .has_event = true,
+			     .has_dns_reply = true };
+
+	m.dns_reply.verdict = verdict;
+	m.dns_reply.signals = sig;
+	m.dns_reply.resolver = ip("8.8.8.8");
+	m.dns_reply.client = ip("192.168.0.10");
+	strcpy(m.dns_reply.uplink, "ppp0");
+	strcpy(m.dns_reply.qname, "twitter.com");
+	m.dns_reply.qtype = 1;
+	m.dns_reply.answer4[m.dns_reply.n4++] = ip(a1);
+	if (a2)
+		m.dns_reply.answer4[m.dns_reply.n4++] = ip(a2);
+	return m;
+}
+
+static void agent(void)
+{
+	char data[128], learned[128], conf[1024];
+	struct nfg_config cfg;
+	struct dagent da = { .now_ms = fake_now };
+	struct nfg_ipc ipc;
+	struct nfg_msg m;
+
+	snprintf(data, sizeof(data), "%s/forged.txt", dir);
+	snprintf(learned, sizeof(learned), "%s/learned.txt", dir);
+	write_file(data, "# test data\n1.1.1.1\n2.2.2.2\n3.3.3.3\n2001::/32\n");
+	write_file(learned, "4.4.4.4 # learned before\nbad line\n");
+	fake_attach(&k, &ipc);
+	nfg_forged_add4(&k.forged, ip("3.3.3.3"));
+	nfg_forged_add4(&k.forged, ip("9.9.9.9"));	/* stale: added by hand */
+	nfg_forged_sort(&k.forged);
+	snprintf(conf, sizeof(conf), "[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
+		 "[dns]\nmode = drop\nforged_file = %s\nlearned_file = %s\n", data, learned);
+	cfg = config(conf);
+	CHECK(dagent_start(&da, NULL, &cfg, fake_open) == 0 && da.on, "agent: started with [dns]");
+	CHECK(k.forged.n4 == 4 && k.forged.n6 == 1 && nfg_forged_has4(&k.forged, ip("4.4.4.4")) &&
+	      !nfg_forged_has4(&k.forged, ip("9.9.9.9")) && k.nlog == 2 &&
+	      !strcmp(k.log[0], "FORGED_DEL 1 0") && !strcmp(k.log[1], "FORGED_ADD 3 1"),
+	      "agent: the set := data file + learned_file (stale entry removed first, only the "
+	      "missing ones added)");
+
+	/* learning */
+	k.nlog = 0;
+	m = forged_event(NFGATE_DNS_V_SUPERSEDED, NFGATE_DNS_SIG_FAST | NFGATE_DNS_SIG_DISAGREE,
+			 "93.46.8.89", "192.168.0.99");
+	dagent_event(&m, &da);
+	CHECK(da.learned.n == 2 && dl_has(&da.learned, ip("93.46.8.89")) &&
+	      !dl_has(&da.learned, ip("192.168.0.99")) && k.nlog == 0,
+	      "agent: a superseded reply with FAST and DISAGREE: its answer learned (not the "
+	      "LAN one), nothing sent yet");
+	dagent_event(&m, &da);
+	m = forged_event(NFGATE_DNS_V_LATE, NFGATE_DNS_SIG_TTL | NFGATE_DNS_SIG_DISAGREE,
+			 "59.24.3.173", "1.1.1.1");
+	dagent_event(&m, &da);
+	m = forged_event(NFGATE_DNS_V_SUPERSEDED, NFGATE_DNS_SIG_DISAGREE, "203.98.7.65", NULL);
+	dagent_event(&m, &da);
+	m = forged_event(NFGATE_DNS_V_DROP, NFGATE_DNS_SIG_FAST | NFGATE_DNS_SIG_TTL |
+			 NFGATE_DNS_SIG_SHAPE, "203.98.7.66", NULL);
+	dagent_event(&m, &da);
+	CHECK(da.learned.n == 3 && dl_has(&da.learned, ip("59.24.3.173")) &&
+	      !dl_has(&da.learned, ip("1.1.1.1")) && !dl_has(&da.learned, ip("203.98.7.65")) &&
+	      !dl_has(&da.learned, ip("203.98.7.66")),
+	      "agent: a late one learned too; repeats, data file entries and weak reports not");
+	clock_ms += 50;
+	dagent_tick(&da);
+	CHECK(k.nlog == 1 && !strcmp(k.log[0], "FORGED_ADD 2 0") &&
+	      nfg_forged_has4(&k.forged, ip("93.46.8.89")) &&
+	      nfg_forged_has4(&k.forged, ip("59.24.3.173")),
+	      "agent: one FORGED_ADD for both learned addresses at the next tick");
+	k.nlog = 0;
+	m = forged_event(NFGATE_DNS_V_SUPERSEDED, NFGATE_DNS_SIG_SHAPE | NFGATE_DNS_SIG_DISAGREE,
+			 "78.16.49.15", NULL);
+	dagent_event(&m, &da);
+	clock_ms += DA_FLUSH_MS / 2;
+	dagent_tick(&da);
+	CHECK(k.nlog == 0, "agent: at most one change of the set per %d ms", DA_FLUSH_MS);
+	clock_ms += DA_FLUSH_MS / 2;
+	dagent_tick(&da);
+	CHECK(k.nlog == 1 && !strcmp(k.log[0], "FORGED_ADD 1 0") && da.learned.n == 4,
+	      "agent: ... then the next one");
+	{
+		const char *text = slurp(learned);
+
+		CHECK(strstr(text, "4.4.4.4\t# learned before\n") &&
+		      strstr(text, "93.46.8.89\t# ") &&
+		      strstr(text, " superseded reply for twitter.com/A from 8.8.8.8 via ppp0, "
+				   "signals fast,disagree\n") &&
+		      strstr(text, "59.24.3.173\t# ") && strstr(text, "late reply for twitter.com/A") &&
+		      !strstr(text, "bad line"),
+		      "agent: learned_file rewritten with a note per entry (when, verdict, name, "
+		      "resolver, uplink, signals)");
+	}
+	clock_ms += DA_FLUSH_MS;
+	k.nlog = 0;
+	dagent_tick(&da);
+	CHECK(k.nlog == 0, "agent: nothing pending, nothing sent");
+
+	/* reload: learn off, a data file without 2.2.2.2 */
+	write_file(data, "1.1.1.1\n3.3.3.3\n2001::/32\n");
+	nfg_config_free(&cfg);
+	snprintf(conf, sizeof(conf), "[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
+		 "[dns]\nmode = drop\nlearn = no\nforged_file = %s\nlearned_file = %s\n",
+		 data, learned);
+	cfg = config(conf);
+	dagent_reconfigure(&da, &cfg);
+	CHECK(k.nlog == 1 && !strcmp(k.log[0], "FORGED_DEL 1 0") &&
+	      !nfg_forged_has4(&k.forged, ip("2.2.2.2")) &&
+	      nfg_forged_has4(&k.forged, ip("93.46.8.89")) && da.learned.n == 4,
+	      "agent: reload with an entry gone from the data file: removed, learned ones kept");
+	k.nlog = 0;
+	m = forged_event(NFGATE_DNS_V_SUPERSEDED, NFGATE_DNS_SIG_FAST | NFGATE_DNS_SIG_DISAGREE,
+			 "46.82.174.68", NULL);
+	dagent_event(&m, &da);
+	CHECK(da.learned.n == 4, "agent: learn = no: nothing learned");
+
+	/* reload without [dns]: the set is left alone */
+	nfg_config_free(&cfg);
+	cfg = config("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n");
+	dagent_reconfigure(&da, &cfg);
+	m = forged_event(NFGATE_DNS_V_SUPERSEDED, NFGATE_DNS_SIG_FAST | NFGATE_DNS_SIG_DISAGREE,
+			 "46.82.174.68", NULL);
+	dagent_event(&m, &da);
+	clock_ms += DA_FLUSH_MS;
+	dagent_tick(&da);
+	CHECK(!da.on && k.nlog == 0 && k.forged.n4 == 6,
+	      "agent: without [dns] the set is left alone and nothing is learned");
+	dagent_stop(&da);
+	nfg_config_free(&cfg);
+
+	/* a learned entry not yet written survives a stop */
+	fake_attach(&k, &ipc);
+	cfg = config(conf);
+	da = (struct dagent){ .now_ms = fake_now };
+	dagent_start(&da, NULL, &cfg, fake_open);
+	da.conf.learn = true;
+	m = forged_event(NFGATE_DNS_V_LATE, NFGATE_DNS_SIG_SHAPE | NFGATE_DNS_SIG_DISAGREE,
+			 "64.33.88.161", NULL);
+	dagent_event(&m, &da);
+	dagent_stop(&da);
+	CHECK(strstr(slurp(learned), "64.33.88.161\t# ") && nfg_forged_has4(&k.forged, ip("64.33.88.161")),
+	      "agent: stop writes what is pending (file and kernel)");
+	nfg_config_free(&cfg);
+	unlink(data);
+	unlink(learned);
+	nfg_ipc_close(&ipc);
+}
+
+int main(void)
+{
+	t_begin("dns");
+	snprintf(dir, sizeof(dir), "/tmp/nfgate-dns-%d", (int)getpid());
+	mkdir(dir, 0700);
+	log_init("test", true);
+	rule();
+	file();
+	agent();
+	rmdir(dir);
+	return t_end();
+}
