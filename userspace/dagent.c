@@ -10,6 +10,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "canary.h"
 #include "dagent.h"
 #include "format.h"
 #include "log.h"
@@ -369,6 +370,8 @@ void dagent_event(const struct nfg_msg *msg, void *data)
 
 	if (!da->on || msg->event != NFGATE_EVENT_DNS_FORGED || !msg->has_dns_reply)
 		return;
+	if (da->canary && canary_report(da->canary, r))
+		return;		/* a reply to a canary probe: canary.c learns */
 	if (!da->conf.learn || !dl_strong(r->verdict, r->signals))
 		return;
 	describe(why, sizeof(why), r);
@@ -398,6 +401,8 @@ void dagent_tick(struct dagent *da)
 		return;
 	if (!da->synced && ipc_ready(da, now))
 		sync_set(da);
+	if (da->canary)
+		canary_tick(da->canary, now);
 	if ((nfg_forged_count(&da->pending) || da->dirty) && now - da->last_flush_ms >= DA_FLUSH_MS)
 		flush(da, now);
 }
@@ -488,9 +493,9 @@ static void count(const struct dagent *da)
 		log_info("dns: no [dns] section, the forged set is left alone");
 		return;
 	}
-	log_info("dns: learning %s, %zu learned entr%s from %s",
+	log_info("dns: learning %s, %zu learned entr%s from %s, canary probes %s",
 		 da->conf.learn ? "on" : "off", da->learned.n, da->learned.n == 1 ? "y" : "ies",
-		 da->conf.learned_file);
+		 da->conf.learned_file, da->canary ? "on" : "off");
 }
 
 int dagent_start(struct dagent *da, struct loop *loop, const struct nfg_config *cfg,
@@ -508,6 +513,7 @@ int dagent_start(struct dagent *da, struct loop *loop, const struct nfg_config *
 	configure(da, cfg);
 	if (da->on) {
 		open_events(da);
+		da->canary = canary_new(da, &da->conf, cfg);
 		sync_set(da);
 	}
 	if (loop) {
@@ -524,9 +530,12 @@ void dagent_reconfigure(struct dagent *da, const struct nfg_config *cfg)
 {
 	if (da->on)
 		flush(da, now_of(da));	/* the old learned_file first */
+	canary_free(da->canary);
+	da->canary = NULL;
 	configure(da, cfg);
 	if (da->on) {
 		open_events(da);
+		da->canary = canary_new(da, &da->conf, cfg);
 		sync_set(da);
 	} else {
 		close_events(da);
@@ -538,6 +547,8 @@ void dagent_stop(struct dagent *da)
 {
 	if (da->on)
 		flush(da, now_of(da));
+	canary_free(da->canary);
+	da->canary = NULL;
 	close_events(da);
 	if (da->tfd >= 0) {
 		if (da->loop)

@@ -15,9 +15,10 @@
  * by it after passing (LATE), and it had a signal of its own besides
  * (TTL, SHAPE, FAST or IPHDR). DISAGREE alone is a resolver answering a
  * retransmitted query twice from a rotating pool; an answer already in
- * the set (ADDR) says nothing about the others. Addresses that can not
- * be an injector's answer worth learning are skipped (dl_learnable()):
- * 0/8, loopback, multicast and above, the LAN subnet. IPv6 answers are never
+ * the set (ADDR) says nothing about the others. Replies to canary probes
+ * are forged by definition (canary.c). Addresses that can not be an
+ * injector's answer worth learning are skipped (dl_learnable()): 0/8,
+ * loopback, multicast and above, the LAN subnet. IPv6 answers are never
  * learned: the module holds NFGATE_FORGED6_MAX prefixes, and the GFW's
  * are in Teredo (data file).
  *
@@ -41,6 +42,7 @@
 #define DL_NOTE_MAX	320
 
 struct loop;
+struct canary;
 
 /* One learned address and why. */
 struct dl_entry {
@@ -72,11 +74,12 @@ struct dagent {
 	bool full_logged;
 	bool synced;			/* the kernel's set matched at least once */
 	uint64_t last_flush_ms;
+	struct canary *canary;		/* NULL: no canary probes */
 	/* the tests read the clock through this */
 	uint64_t (*now_ms)(void);
 };
 
-/* Starts the DNS part for cfg: sync of the set, events. 0 or -errno. */
+/* Starts the DNS part for cfg: sync of the set, events, canary. 0 or -errno. */
 int dagent_start(struct dagent *da, struct loop *loop, const struct nfg_config *cfg,
 		 int (*ipc_open)(struct nfg_ipc *ipc));
 /* After a reload: learned entries are kept, the set is synced again. */

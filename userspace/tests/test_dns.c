@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/dns.h"
+#include "canary.h"
 #include "dagent.h"
 #include "fake_kernel.h"
 #include "harness.h"
@@ -314,6 +316,260 @@ static void agent(void)
 	nfg_ipc_close(&ipc);
 }
 
+/* A reply to query q (n bytes): QR set, flags, A answers, through compression. */
+static size_t answer(uint8_t *out, const uint8_t *q, size_t n, uint16_t flags,
+		     const char *const *a, size_t na)
+{
+	size_t len = n;
+
+	memcpy(out, q, n);
+	out[2] = (uint8_t)(flags >> 8);
+	out[3] = (uint8_t)flags;
+	out[7] = (uint8_t)na;
+	for (size_t i = 0; i < na; i++) {
+		uint32_t v = ip(a[i]);
+		static const uint8_t rr[] = { 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4 };
+
+		memcpy(out + len, rr, sizeof(rr));
+		memcpy(out + len + sizeof(rr), &v, 4);
+		len += sizeof(rr) + 4;
+	}
+	return len;
+}
+
+static void canary_pure(void)
+{
+	static const char *const two[] = { "93.46.8.89", "203.98.7.65" };
+	struct canary_reply r;
+	uint8_t q[CANARY_QUERY_MAX], a[512], ipkt[600];
+	const uint8_t *payload;
+	struct canary_fp fp;
+	uint16_t sport, dport;
+	uint32_t src;
+	size_t n, plen, m;
+
+	n = canary_query(q, sizeof(q), 0xbeef, "Twitter.COM", NG_DNS_T_A);
+	CHECK(n == 12 + 13 + 4 && q[0] == 0xbe && q[1] == 0xef && q[2] == 0x01 && q[5] == 1 &&
+	      q[12] == 7 && !memcmp(q + 13, "twitter", 7) && q[20] == 3 &&
+	      !memcmp(q + 21, "com", 3) && q[24] == 0 && q[25] == 0 && q[26] == 1 &&
+	      q[27] == 0 && q[28] == 1,
+	      "canary query: ID, RD, one question, lower-cased labels, type A class IN");
+	CHECK(canary_query(q, sizeof(q), 1, "twitter.com.", NG_DNS_T_A) == n,
+	      "canary query: a final dot is the root");
+	CHECK(canary_query(q, sizeof(q), 1, "a..b", NG_DNS_T_A) == 0 &&
+	      canary_query(q, 20, 1, "twitter.com", NG_DNS_T_A) == 0,
+	      "canary query: an empty label, a buffer too small: 0");
+	n = canary_query(q, sizeof(q), 0xbeef, "twitter.com", NG_DNS_T_A);
+	m = answer(a, q, n, 0x8180, two, 2);
+	CHECK(canary_parse_reply(a, m, 0xbeef, "twitter.com", NG_DNS_T_A, &r) == 0 &&
+	      r.flags == 0x8180 && r.n4 == 2 && r.a[0] == ip("93.46.8.89") &&
+	      r.a[1] == ip("203.98.7.65") && r.n6 == 0,
+	      "canary reply: parsed with common/dns.c, answers through compression pointers");
+	CHECK(canary_parse_reply(a, m, 0xbeef, "TWITTER.com", NG_DNS_T_A, &r) == 0,
+	      "canary reply: the name compared without case");
+	CHECK(canary_parse_reply(a, m, 0xbeee, "twitter.com", NG_DNS_T_A, &r) == -ENOENT &&
+	      canary_parse_reply(a, m, 0xbeef, "facebook.com", NG_DNS_T_A, &r) == -ENOENT &&
+	      canary_parse_reply(a, m, 0xbeef, "twitter.com", NG_DNS_T_AAAA, &r) == -ENOENT,
+	      "canary reply: another ID, name or type is not ours");
+	CHECK(canary_parse_reply(q, n, 0xbeef, "twitter.com", NG_DNS_T_A, &r) == -ENOENT,
+	      "canary reply: our own query (QR clear) is no reply");
+	CHECK(canary_parse_reply(a, m - 3, 0xbeef, "twitter.com", NG_DNS_T_A, &r) == -EBADMSG &&
+	      canary_parse_reply(a, 5, 0xbeef, "twitter.com", NG_DNS_T_A, &r) == -EBADMSG,
+	      "canary reply: truncated: -EBADMSG");
+
+	/* the IP header of a raw socket's datagram */
+	memset(ipkt, 0, 28);
+	ipkt[0] = 0x45;
+	ipkt[2] = (uint8_t)((28 + m) >> 8);
+	ipkt[3] = (uint8_t)(28 + m);
+	ipkt[4] = 0x1a;
+	ipkt[5] = 0x2b;
+	ipkt[6] = 0x40;			/* DF */
+	ipkt[8] = 57;
+	ipkt[9] = IPPROTO_UDP;
+	memcpy(ipkt + 12, &(uint32_t){ ip("203.0.113.53") }, 4);
+	ipkt[20] = 0;
+	ipkt[21] = 53;
+	ipkt[22] = 0x9c;
+	ipkt[23] = 0x40;
+	ipkt[24] = (uint8_t)((8 + m) >> 8);
+	ipkt[25] = (uint8_t)(8 + m);
+	memcpy(ipkt + 28, a, m);
+	CHECK(canary_parse_ip(ipkt, 28 + m, &src, &sport, &dport, &payload, &plen, &fp) == 0 &&
+	      src == ip("203.0.113.53") && sport == 53 && dport == 40000 && plen == m &&
+	      payload == ipkt + 28 && fp.has_ttl && fp.ttl == 57 && fp.has_ip &&
+	      fp.ip_id == 0x1a2b && fp.df,
+	      "raw datagram: source, ports, payload; the fingerprint TTL 57, ID 0x1a2b, DF");
+	ipkt[6] = 0x20;			/* MF: a fragment */
+	CHECK(canary_parse_ip(ipkt, 28 + m, &src, &sport, &dport, &payload, &plen, &fp) == -EBADMSG,
+	      "raw datagram: a fragment is refused");
+	ipkt[6] = 0;
+	CHECK(canary_parse_ip(ipkt, 27, &src, &sport, &dport, &payload, &plen, &fp) == -EBADMSG &&
+	      canary_parse_ip(ipkt, 28 + m - 1, &src, &sport, &dport, &payload, &plen, &fp) == -EBADMSG,
+	      "raw datagram: shorter than its headers say: refused");
+	ipkt[9] = IPPROTO_TCP;
+	CHECK(canary_parse_ip(ipkt, 28 + m, &src, &sport, &dport, &payload, &plen, &fp) == -EBADMSG,
+	      "raw datagram: not UDP");
+}
+
+/* An injector on 127.0.0.1:53 answering what the canary asks. */
+static int injector_answer(int fd, bool control, int *queries)
+{
+	static const char *const forged[] = { "59.24.3.173", "192.168.0.7" };
+	int answered = 0;
+
+	for (;;) {
+		uint8_t q[512], a[600];
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(fd, q, sizeof(q), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+		bool is_control;
+		size_t m;
+
+		if (n < 0)
+			return answered;
+		(*queries)++;
+		is_control = n > 20 && !memcmp(q + 13, "example", 7);
+		if (is_control && !control)
+			continue;
+		m = answer(a, q, (size_t)n, 0x8180, forged, is_control ? 1 : 2);
+		sendto(fd, a, m, 0, (struct sockaddr *)&from, fl);
+		answered++;
+	}
+}
+
+static void canary_round(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(53),
+				   .sin_addr.s_addr = htonl(0x7f000001) };
+	int srv = socket(AF_INET, SOCK_DGRAM, 0), queries = 0, answered;
+	struct nfg_conf_uplink ups[2] = { 0 };
+	struct nfg_config cfg = { .uplinks = ups, .n_uplinks = 2, .has_dns = true };
+	struct dagent da = { .now_ms = fake_now };
+	struct nfg_ipc ipc;
+	struct canary *c;
+
+	if (bind(srv, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		CHECK(1, "canary: skipped, 127.0.0.1:53 is taken (%s)", strerror(errno));
+		close(srv);
+		return;
+	}
+	strcpy(ups[0].up.ifname, "lo");
+	strcpy(ups[1].up.ifname, "nfgnone0");	/* no such device */
+	cfg.lan.addr = ip("192.168.0.0");
+	cfg.lan.prefixlen = 22;
+	cfg.dns.learn = true;
+	cfg.dns.n_canary = 2;
+	strcpy(cfg.dns.canary_names[0], "twitter.com");
+	strcpy(cfg.dns.canary_names[1], "www.youtube.com");
+	cfg.dns.canary_addr = ip("127.0.0.1");	/* config refuses it; the test's injector is there */
+	cfg.dns.canary_interval_ms = 60000;
+	snprintf(cfg.dns.learned_file, sizeof(cfg.dns.learned_file), "%s/canary-learned.txt", dir);
+	fake_attach(&k, &ipc);
+	dagent_start(&da, NULL, &cfg, fake_open);
+	c = da.canary;
+	CHECK(c && c->nlinks == 2 && c->wait_ms == CANARY_WAIT_MS, "canary: set up for 2 uplinks");
+	if (!c)
+		goto out;
+	dagent_tick(&da);	/* the first round at once */
+	CHECK(c->open && c->links[0].fd >= 0 && c->links[1].fd < 0 && c->links[1].last_err == -ENODEV,
+	      "canary: a round: a socket bound to lo, none for an absent device (%s)",
+	      strerror(-c->links[1].last_err));
+	usleep(20000);
+	answered = injector_answer(srv, false, &queries);
+	CHECK(queries == 3 && answered == 2, "canary: 2 names and the control asked through lo "
+	      "(%d queries)", queries);
+	usleep(20000);
+	canary_input(c);
+	CHECK(c->links[0].slot[0].answered && c->links[0].slot[1].answered &&
+	      !c->links[0].slot[2].answered && c->links[0].slot[0].fp.has_ttl &&
+	      c->links[0].slot[0].fp.ttl == 64 &&
+	      (geteuid() ? 1 : c->links[0].slot[0].fp.has_ip && c->links[0].slot[0].fp.df),
+	      "canary: both forged replies taken, with TTL%s", geteuid() ? "" :
+	      " and, from the raw socket, IP ID and DF");
+	clock_ms += CANARY_WAIT_MS;
+	dagent_tick(&da);
+	CHECK(!c->open && c->last_replies == 2 && c->last_learned == 1 &&
+	      dl_has(&da.learned, ip("59.24.3.173")) && !dl_has(&da.learned, ip("192.168.0.7")),
+	      "canary: round judged: 2 forged replies, their answer learned (not the LAN one)");
+	CHECK(strstr(da.learned.e[0].note, " canary reply for twitter.com/A from 127.0.0.1 via lo, "
+		     "flags 0x8180 ttl 64 id ") != NULL,
+	      "canary: the learned entry's note has the fingerprint ('%s')", da.learned.e[0].note);
+
+	/* the next round: something answers the control name too */
+	clock_ms += 60000;
+	dagent_tick(&da);
+	usleep(20000);
+	queries = 0;
+	injector_answer(srv, true, &queries);
+	usleep(20000);
+	{
+		struct nfg_dns_reply r = { .verdict = NFGATE_DNS_V_DROP, .resolver = ip("127.0.0.1"),
+					   .qtype = 1, .n4 = 1 };
+
+		strcpy(r.uplink, "lo");
+		strcpy(r.qname, "twitter.com");
+		r.answer4[0] = ip("8.7.198.45");
+		CHECK(canary_report(c, &r), "canary: a module report from canary_addr is the canary's");
+		r.resolver = ip("8.8.8.8");
+		CHECK(!canary_report(c, &r), "canary: a report from another resolver is not");
+	}
+	clock_ms += CANARY_WAIT_MS;
+	dagent_tick(&da);
+	CHECK(c->last_replies == 2 && c->last_learned == 0 && c->last_skipped == 2 &&
+	      !dl_has(&da.learned, ip("8.7.198.45")),
+	      "canary: the control name answered: nothing of that round learned");
+
+	/* a reply the module dropped reaches the round through its event */
+	clock_ms += 60000;
+	dagent_tick(&da);
+	usleep(20000);
+	queries = 0;
+	{
+		uint8_t q[512];
+
+		while (recv(srv, q, sizeof(q), MSG_DONTWAIT) > 0)
+			queries++;	/* the injector's reply "dropped": not sent */
+	}
+	{
+		struct nfg_msg m = forged_event(NFGATE_DNS_V_DROP, NFGATE_DNS_SIG_FAST |
+						NFGATE_DNS_SIG_TTL | NFGATE_DNS_SIG_SHAPE,
+						"8.7.198.45", NULL);
+
+		m.dns_reply.resolver = ip("127.0.0.1");
+		strcpy(m.dns_reply.uplink, "lo");
+		strcpy(m.dns_reply.qname, "www.youtube.com");
+		m.dns_reply.ip_ttl = 33;
+		m.dns_reply.ip_id = 0x4242;
+		m.dns_reply.present |= (1U << NFGATE_DNS_REPLY_A_IP_TTL) |
+				       (1U << NFGATE_DNS_REPLY_A_IP_ID);
+		dagent_event(&m, &da);
+	}
+	clock_ms += CANARY_WAIT_MS;
+	dagent_tick(&da);
+	CHECK(queries == 3 && c->last_replies == 1 && c->last_learned == 1 &&
+	      dl_has(&da.learned, ip("8.7.198.45")) &&
+	      !strcmp(c->links[0].slot[1].via, "module (drop)") &&
+	      c->links[0].slot[1].fp.ip_id == 0x4242,
+	      "canary: a reply the module dropped is taken from its DNS_FORGED event, "
+	      "fingerprint included");
+	clock_ms += DA_FLUSH_MS;
+	k.nlog = 0;
+	dagent_tick(&da);
+	CHECK(nfg_forged_has4(&k.forged, ip("59.24.3.173")) && nfg_forged_has4(&k.forged, ip("8.7.198.45")),
+	      "canary: what it learned is in the module's set");
+out:
+	dagent_stop(&da);
+	{
+		char path[128];
+
+		snprintf(path, sizeof(path), "%s/canary-learned.txt", dir);
+		unlink(path);
+	}
+	nfg_ipc_close(&ipc);
+	close(srv);
+}
+
 int main(void)
 {
 	t_begin("dns");
@@ -323,6 +579,8 @@ int main(void)
 	rule();
 	file();
 	agent();
+	canary_pure();
+	canary_round();
 	rmdir(dir);
 	return t_end();
 }
