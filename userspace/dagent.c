@@ -224,7 +224,8 @@ static void ipc_failed(struct dagent *da, int err, const char *what)
 		log_err("dns: %s: %s (kernel: %s)", what, nfg_strerror(err), da->ipc.extack);
 	else
 		log_err("dns: %s: %s", what, nfg_strerror(err));
-	if (err == -EINVAL || err == -ERANGE || err == -ENOSPC || err == -E2BIG)
+	if (err == -EINVAL || err == -ERANGE || err == -ENOSPC || err == -E2BIG ||
+	    err == -EOPNOTSUPP)
 		return;		/* refused, the socket is fine */
 	nfg_ipc_close(&da->ipc);
 	da->ipc_ok = false;
@@ -256,9 +257,15 @@ static int sync_set(struct dagent *da)
 	err = wanted(da, &want);
 	if (!err)
 		err = nfg_ipc_forged_dump(&da->ipc, &have, NULL);
+	if (err == -EOPNOTSUPP) {
+		log_err("dns: the module has no forged set (a module without the DNS check)");
+		da->unsupported = true;
+	} else if (err) {
+		ipc_failed(da, err, "reading the forged set");
+	}
 	if (err) {
 		nfg_forged_free(&want);
-		ipc_failed(da, err, "reading the forged set");
+		da->next_sync_ms = now_of(da) + DA_REOPEN_MS;
 		return err;
 	}
 	err = nfg_forged_diff(&want, &have, &add);
@@ -275,7 +282,9 @@ static int sync_set(struct dagent *da)
 		if (err)
 			ipc_failed(da, err, "adding forged entries");
 	}
-	if (!err) {
+	if (err) {
+		da->next_sync_ms = now_of(da) + DA_REOPEN_MS;
+	} else {
 		log_info("dns: forged set: %zu address(es) and %zu IPv6 prefix(es) from %s, "
 			 "%zu learned; %zu added, %zu removed", da->data.n4, da->data.n6,
 			 da->conf.forged_file[0] ? da->conf.forged_file : "no data file",
@@ -297,6 +306,8 @@ static void flush(struct dagent *da, uint64_t now)
 	int err;
 
 	da->last_flush_ms = now;
+	if (da->unsupported)
+		nfg_forged_free(&da->pending);	/* nowhere to put them */
 	if (nfg_forged_count(&da->pending) && ipc_ready(da, now)) {
 		nfg_forged_sort(&da->pending);
 		err = nfg_ipc_forged_change(&da->ipc, false, &da->pending, &done);
@@ -399,7 +410,7 @@ void dagent_tick(struct dagent *da)
 
 	if (!da->on)
 		return;
-	if (!da->synced && ipc_ready(da, now))
+	if (!da->synced && !da->unsupported && now >= da->next_sync_ms && ipc_ready(da, now))
 		sync_set(da);
 	if (da->canary)
 		canary_tick(da->canary, now);
@@ -485,6 +496,8 @@ static void configure(struct dagent *da, const struct nfg_config *cfg)
 	da->learned = l;
 	nfg_forged_free(&da->pending);
 	da->synced = false;
+	da->unsupported = false;
+	da->next_sync_ms = 0;
 }
 
 static void count(const struct dagent *da)

@@ -73,6 +73,8 @@ struct dagent {
 	bool dirty;			/* learned_file to be written */
 	bool full_logged;
 	bool synced;			/* the kernel's set matched at least once */
+	bool unsupported;		/* a module without the DNS check */
+	uint64_t next_sync_ms;		/* after a failed sync */
 	uint64_t last_flush_ms;
 	struct canary *canary;		/* NULL: no canary probes */
 	/* the tests read the clock through this */

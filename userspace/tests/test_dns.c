@@ -23,8 +23,11 @@ static struct fake_kernel k;
 static char dir[64];
 static uint64_t clock_ms = 100000;
 
+static int opens;
+
 static int fake_open(struct nfg_ipc *ipc)
 {
+	opens++;
 	fake_connect(&k, ipc);
 	return nfg_ipc_open_transport(ipc);
 }
@@ -311,6 +314,24 @@ static void agent(void)
 	CHECK(strstr(slurp(learned), "64.33.88.161\t# ") && nfg_forged_has4(&k.forged, ip("64.33.88.161")),
 	      "agent: stop writes what is pending (file and kernel)");
 	nfg_config_free(&cfg);
+
+	/* a module without the DNS check: said once, not retried in a loop */
+	fake_attach(&k, &ipc);
+	k.old_dns = true;
+	cfg = config(conf);
+	da = (struct dagent){ .now_ms = fake_now };
+	dagent_start(&da, NULL, &cfg, fake_open);
+	opens = 0;
+	for (int i = 0; i < 100; i++) {
+		clock_ms += DA_TICK_MS;
+		dagent_tick(&da);
+	}
+	CHECK(da.unsupported && opens == 0,
+	      "agent on a module without the DNS check: no forged set, no retries (%d opens)",
+	      opens);
+	dagent_stop(&da);
+	nfg_config_free(&cfg);
+	k.old_dns = false;
 	unlink(data);
 	unlink(learned);
 	nfg_ipc_close(&ipc);
