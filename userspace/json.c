@@ -7,6 +7,7 @@
  *   { "generation": 42,
  *     "lan": LAN or null,
  *     "settings": SETTINGS or null (null: a module without settings),
+ *     "dns": DNS or null (null: a module without the DNS check),
  *     "uplinks": [ UPLINK, ... ],
  *     "forwards": [ FORWARD, ... ],
  *     "stats": STATS }
@@ -16,6 +17,8 @@
  * nfgate -j show uplinks IFNAME   UPLINK
  * nfgate -j show forwards         [ FORWARD, ... ]
  * nfgate -j show stats            STATS
+ * nfgate -j show dns              { "generation": 42, "dns": DNS,
+ *                                   "stats": { the dns_* counters } }
  *
  * LAN    { "ifname": "br0", "ifindex": 3, "subnet": "192.168.0.0/22",
  *          "address": "192.168.0.0", "prefixlen": 22 }
@@ -32,7 +35,13 @@
  *          "health_since_ms": 123456, "health_since_ago_ms": 5000,
  *          "probe_loss_pct": 12.5, "probe_rtt_ms": 23.456,
  *          "probe_jitter_ms": 1.2, "syn_sent": 10, "syn_answered": 9 }
- * STATS  { "pre_routing": 1, "local_out": 2, "forward": 3, "post_routing": 4 }
+ * DNS    { "mode": "off"|"log"|"drop", "router_mode": "inherit"|"off"|"log"|"drop",
+ *          "hold_ms": 300, "hold_max": 256, "hold_per_client": 16,
+ *          "expire": "release"|"drop", "ttl_slack": 2, "fast_pct": 50,
+ *          "drop_score": 3, "forged4": 486, "forged6": 1, "held": 0,
+ *          "queries": 3, "resolvers": 1 }
+ * STATS  { "pre_routing": 1, "local_out": 2, "forward": 3, "post_routing": 4,
+ *          ... one key per enum nfgate_stat, "dns_queries" ... "dns_hold_freed" }
  *
  * In show output every key is present; a value the kernel did not send is
  * null (ifindex is 0 and address null while the device is absent).
@@ -41,11 +50,18 @@
  *   { "time": "2025-01-31T12:00:00.123+01:00",
  *     "event": "lan_set"|"lan_del"|"uplink_new"|"uplink_change"|
  *              "uplink_state"|"uplink_del"|"uplink_flush"|"settings"|
- *              "forward_new"|"forward_del"|"uplink_health",
+ *              "forward_new"|"forward_del"|"uplink_health"|"dns_forged"|"dns"|
+ *              "forged",
  *     "previous_health_state": "up" (uplink_health, when monitor knew it),
  *     "generation": 43,
- *     "lan": LAN | "uplink": UPLINK | "settings": SETTINGS | "forward": FORWARD,
+ *     "lan": LAN | "uplink": UPLINK | "settings": SETTINGS | "forward": FORWARD |
+ *     "dns": DNS (dns, forged) | "dns_reply": DNS_REPLY (dns_forged),
  *     "flushed": 3, "resets": 2 (uplink_flush only) }
+ * DNS_REPLY { "verdict": "superseded", "signals": [ "fast", "disagree" ],
+ *             "client": "192.168.0.10", "resolver": "8.8.8.8", "uplink": "ppp0",
+ *             "qname": "twitter.com", "qtype": "A", "answers4": [ ... ],
+ *             "answers6": [ ... ], "ip_ttl": 57, "ip_id": 6699, "df": false,
+ *             "flags": 33152, "lead_ms": 12.345 }
  * where the objects hold only the attributes the event carried (no "flows"
  * in uplink events) and have no "changed_ago_ms".
  */
