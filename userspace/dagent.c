@@ -257,6 +257,19 @@ static int sync_set(struct dagent *da)
 	err = wanted(da, &want);
 	if (!err)
 		err = nfg_ipc_forged_dump(&da->ipc, &have, NULL);
+	if (err == -NFG_EFORGEDDUMP) {
+		/* a diff against a partial dump could leave stale entries:
+		 * empty the set and add everything (a few ms without it) */
+		log_warn("dns: %s; setting the whole set again", nfg_strerror(err));
+		nfg_forged_free(&have);
+		err = nfg_ipc_forged_flush(&da->ipc);
+		if (err) {
+			ipc_failed(da, err, "emptying the forged set");
+			nfg_forged_free(&want);
+			da->next_sync_ms = now_of(da) + DA_REOPEN_MS;
+			return err;
+		}
+	}
 	if (err == -EOPNOTSUPP) {
 		log_err("dns: the module has no forged set (a module without the DNS check)");
 		da->unsupported = true;

@@ -38,10 +38,20 @@ static int show(struct nfg_ipc *ipc)
 	struct nfg_forged_set set = { 0 };
 	uint32_t gen = 0;
 	char buf[INET6_ADDRSTRLEN + 8];
-	int err = nfg_ipc_forged_dump(ipc, &set, &gen);
+	int err = nfg_ipc_forged_dump(ipc, &set, &gen), ret = 0;
 
-	if (err)
+	if (err == -NFG_EFORGEDDUMP) {
+		struct nfg_dns d = { 0 };
+		char msg[256];
+
+		/* show what came, and say what is missing */
+		nfg_ipc_dns_get(ipc, &d, NULL);
+		snprintf(msg, sizeof(msg), "%s: got %zu of %u addresses, %zu of %u prefixes",
+			 nfg_strerror(err), set.n4, d.forged4, set.n6, d.forged6);
+		ret = cli_error_msg(NULL, "forged show", msg);
+	} else if (err) {
 		return cli_error(ipc, "forged show", err);
+	}
 	if (opt_json) {
 		struct json j;
 
@@ -73,7 +83,7 @@ static int show(struct nfg_ipc *ipc)
 		}
 	}
 	nfg_forged_free(&set);
-	return 0;
+	return ret;
 }
 
 /* The entries of argv, all checked before anything is sent. */

@@ -739,6 +739,8 @@ int nfg_ipc_forged_dump(struct nfg_ipc *ipc, struct nfg_forged_set *set, uint32_
 {
 	for (int tries = 0; tries <= NFG_DUMP_RETRIES; tries++) {
 		struct forged_ctx ctx = { .set = set };
+		struct nfg_dns d;
+		uint32_t dgen;
 		bool intr = false;
 		int err;
 
@@ -754,7 +756,16 @@ int nfg_ipc_forged_dump(struct nfg_ipc *ipc, struct nfg_forged_set *set, uint32_
 		nfg_forged_sort(set);
 		if (gen)
 			*gen = ctx.gen;
-		return 0;
+		/* every entry there? */
+		err = nfg_ipc_dns_get(ipc, &d, &dgen);
+		if (err)
+			return err;
+		if (set->n4 == d.forged4 && set->n6 == d.forged6)
+			return 0;
+		/* an empty set's dump carries no generation */
+		if (dgen == ctx.gen || !(set->n4 + set->n6))
+			return -NFG_EFORGEDDUMP;
+		/* something changed since: read it again */
 	}
 	nfg_forged_free(set);
 	return -NFG_EDUMPINTR;
@@ -850,6 +861,8 @@ const char *nfg_strerror(int err)
 		       NFGATE_GENL_NAME "' not found)";
 	case NFG_EDUMPINTR:
 		return "the list kept changing while being read";
+	case NFG_EFORGEDDUMP:
+		return "the module's dump of the forged set lost entries (the set itself is whole)";
 	case EPERM:
 		return "permission denied (need CAP_NET_ADMIN)";
 	}

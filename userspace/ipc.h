@@ -19,6 +19,12 @@
 /* A dump raced configuration changes more than NFG_DUMP_RETRIES times. */
 #define NFG_EDUMPINTR	4097
 #define NFG_DUMP_RETRIES 10
+/*
+ * The forged set's dump held fewer entries than the module's count of the
+ * same generation (the dump of fa4e163 drops the entries of a message that
+ * did not fit its buffer; the set itself is whole).
+ */
+#define NFG_EFORGEDDUMP	4098
 
 #define NFG_IPC_BUFSIZE 32768
 /* A request: room for NFGATE_FORGED_CHUNK entries of each kind. */
@@ -79,7 +85,9 @@ int nfg_ipc_dns_get(struct nfg_ipc *ipc, struct nfg_dns *dns, uint32_t *gen);
 int nfg_ipc_dns_set(struct nfg_ipc *ipc, const struct nfg_dns *dns);
 /*
  * The whole forged set into *set (sorted), restarting on NLM_F_DUMP_INTR;
- * free it with nfg_forged_free().
+ * free it with nfg_forged_free(). The entries are counted against
+ * DNS_GET's FORGED4/FORGED6 of the same generation: -NFG_EFORGEDDUMP if
+ * the dump lost some (*set then holds what it got).
  */
 int nfg_ipc_forged_dump(struct nfg_ipc *ipc, struct nfg_forged_set *set, uint32_t *gen);
 /*

@@ -30,6 +30,7 @@ struct fake_kernel {
 	bool old_module;	/* no SETTINGS_* and FORWARD_* commands */
 	bool old_health;	/* no link health attributes */
 	bool old_dns;		/* no DNS_* and FORGED_* commands */
+	int lossy_dump;		/* FORGED_GET leaves out this many IPv4 entries */
 	uint64_t now_ms;	/* HEALTH_SINCE_MS stamps */
 
 	/* state */

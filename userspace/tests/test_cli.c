@@ -222,6 +222,13 @@ static void dns(void)
 	ret = run(forged_main, false, ARGV("forged", "show"));
 	CHECK(ret == 0 && k.dumps == 2 && !strcmp(out, "1.2.3.4\n9.9.9.9\n2001::/32\n"),
 	      "forged show: a dump flagged NLM_F_DUMP_INTR is read again");
+	k.lossy_dump = 1;
+	ret = run(forged_main, false, ARGV("forged", "show"));
+	CHECK(ret == 1 && !strcmp(out, "1.2.3.4\n2001::/32\n") &&
+	      has(err, "nfgate: forged show: the module's dump of the forged set lost entries (the "
+		       "set itself is whole): got 1 of 2 addresses, 1 of 1 prefixes\n", "forged show"),
+	      "forged show of a dump that lost entries: what came, then the error, exit 1");
+	k.lossy_dump = 0;
 	ret = run(forged_main, false, ARGV("forged", "del", "9.9.9.9"));
 	CHECK(ret == 0 && k.forged.n4 == 1, "forged del");
 	ret = run(forged_main, false, ARGV("forged", "flush"));

@@ -315,6 +315,22 @@ static void agent(void)
 	      "agent: stop writes what is pending (file and kernel)");
 	nfg_config_free(&cfg);
 
+	/* a dump that loses entries: the set is set again as a whole */
+	fake_attach(&k, &ipc);
+	for (uint32_t i = 1; i <= 50; i++)
+		nfg_forged_add4(&k.forged, htonl(0x0a000000 + i));	/* stale */
+	nfg_forged_sort(&k.forged);
+	k.lossy_dump = 20;
+	cfg = config(conf);
+	da = (struct dagent){ .now_ms = fake_now };
+	dagent_start(&da, NULL, &cfg, fake_open);
+	CHECK(k.nlog == 2 && !strcmp(k.log[0], "FORGED_FLUSH") && !strcmp(k.log[1], "FORGED_ADD 7 1") &&
+	      k.forged.n4 == 7 && !nfg_forged_has4(&k.forged, htonl(0x0a000005)),
+	      "agent: the module's dump lost entries: flushed and set whole, no stale entry left");
+	dagent_stop(&da);
+	nfg_config_free(&cfg);
+	k.lossy_dump = 0;
+
 	/* a module without the DNS check: said once, not retried in a loop */
 	fake_attach(&k, &ipc);
 	k.old_dns = true;

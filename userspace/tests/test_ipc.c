@@ -380,6 +380,12 @@ static void forged(void)
 	err = nfg_ipc_forged_dump(&ipc, &got, NULL);
 	CHECK(err == -NFG_EDUMPINTR && !got.n4, "forged dump: bounded retries");
 	k.dump_intr = 0;
+	k.lossy_dump = 100;
+	err = nfg_ipc_forged_dump(&ipc, &got, NULL);
+	CHECK(err == -NFG_EFORGEDDUMP && got.n4 == 2400 && got.n6 == 1,
+	      "forged dump that lost entries (as the module's does when a message does "
+	      "not fit): counted against DNS_GET, -NFG_EFORGEDDUMP, what came kept");
+	k.lossy_dump = 0;
 
 	nfg_forged_free(&s);
 	fill(&s, 0x0a000001, 10, false);
