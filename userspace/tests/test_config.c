@@ -172,9 +172,11 @@ static void generated_files(void)
 			struct nfg_config cfg;
 			char want[512];
 
+			int ret;
+
 			snprintf(want, sizeof(want), "%s:4: '1.2.3.x'", data);
-			CHECK(nfg_config_load(p, &cfg, &errs) == -1 && errs.n == 1 &&
-			      !strncmp(errs.msg[0], want, strlen(want)),
+			ret = nfg_config_load(p, &cfg, &errs);
+			CHECK(ret == -1 && errs.n == 1 && !strncmp(errs.msg[0], want, strlen(want)),
 			      "a bad line in forged_file: the config is refused, the error is "
 			      "the data file's FILE:LINE (%s)", errs.n ? errs.msg[0] : "");
 			nfg_errors_free(&errs);
