@@ -7,6 +7,7 @@
 #   make check T=x  only selftests/x.sh in the VM
 #   make selftests  the selftests' C helpers (dnsinject); vmcheck builds them
 #   make demo       boot the VM demo topology
+#   make bench      what nfgate costs on the packet path (Documentation/bench.rst)
 #
 # KDIR selects the kernel headers to build against. By default: the running
 # kernel's build directory when it exists, else the newest installed Debian
@@ -17,9 +18,9 @@ KDIR := $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && [ -n "$$(ls $$d
 endif
 KVER ?= $(patsubst linux-headers-%,%,$(notdir $(realpath $(KDIR))))
 
-.PHONY: all module userspace selftests unit check vmcheck demo deps clean style sparse
+.PHONY: all module userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse
 
-all: module userspace
+all: module userspace benchtools
 
 deps:
 	tools/setup.sh
@@ -38,6 +39,9 @@ userspace:
 
 selftests:
 	$(MAKE) -C selftests
+
+benchtools:
+	$(MAKE) -C tools/bench
 
 unit:
 	$(MAKE) -C common/tests run
@@ -59,8 +63,15 @@ demo: deps
 	$(MAKE) userspace
 	KDIR=$(KDIR) KVER=$(KVER) tools/vm/demo.sh
 
+bench: deps
+	$(MAKE) module
+	$(MAKE) userspace
+	$(MAKE) benchtools
+	KDIR=$(KDIR) KVER=$(KVER) tools/bench/bench.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C common/tests clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C tools/bench clean

@@ -20,7 +20,7 @@ PACKAGES=(
 	libmnl-dev libinih-dev libnftables-dev libnl-genl-3-dev
 	ppp pppoe dnsmasq iperf3 shadowsocks-libev
 	python3 python3-scapy tcpdump nftables iptables iproute2 iputils-ping
-	socat jq clang libclang-rt-14-dev
+	socat jq clang libclang-rt-14-dev valgrind
 )
 
 as_root()
