@@ -20,21 +20,14 @@ static bool ng_dnsg_ttl_off(const struct ng_dnsg_baseline *b, u8 ttl,
 	return ttl + slack < lo || ttl > hi + slack;
 }
 
-static u32 ng_dnsg_min_rtt(const struct ng_dnsg_baseline *b,
-			   unsigned int *samples)
+/* All recent clean replies agreed on a bit, and @now differs from them. */
+static bool ng_dnsg_off_unanimous(u8 bits, u8 mask, bool now)
 {
-	u32 min = NG_DNSG_RTT_UNKNOWN;
-	unsigned int i, n = 0;
-
-	for (i = 0; i < b->n; i++) {
-		if (b->rtt_us[i] == NG_DNSG_RTT_UNKNOWN)
-			continue;
-		n++;
-		if (b->rtt_us[i] < min)
-			min = b->rtt_us[i];
-	}
-	*samples = n;
-	return min;
+	if ((bits & mask) == mask)
+		return !now;
+	if (!(bits & mask))
+		return now;
+	return false;
 }
 
 u32 ng_dnsg_signals(const struct ng_dnsg_cfg *cfg,
@@ -43,31 +36,41 @@ u32 ng_dnsg_signals(const struct ng_dnsg_cfg *cfg,
 {
 	const struct ng_dns_msg *m = r->m;
 	u8 mask = (u8)((1u << b->n) - 1);
-	unsigned int rtt_n;
 	u32 sig = 0, min;
 
 	if (r->in_set)
 		sig |= NFGATE_DNS_SIG_ADDR;
 	if (r->query_edns && !(m->status & NG_DNS_S_EDNS))
 		sig |= NFGATE_DNS_SIG_SHAPE;
-	/* AA from a resolver none of whose recent clean replies had it. */
-	if ((m->flags & NG_DNS_FLAG_AA) && !(b->aa_bits & mask))
-		sig |= NFGATE_DNS_SIG_SHAPE;
 	if (b->n >= NG_DNSG_MIN_SAMPLES) {
 		if (ng_dnsg_ttl_off(b, r->ip_ttl, cfg->ttl_slack))
 			sig |= NFGATE_DNS_SIG_TTL;
-		/* DF: only when every recent clean reply agreed. */
-		if ((b->df_bits & mask) == mask ? !r->df :
-		    (b->df_bits & mask) == 0 ? r->df : false)
+		if (r->ip_len <= NG_DNSG_DF_MAX_LEN &&
+		    ng_dnsg_off_unanimous(b->df_bits, mask, r->df))
 			sig |= NFGATE_DNS_SIG_IPHDR;
+		if ((m->flags & NG_DNS_FLAG_AA) && !b->aa_seen)
+			sig |= NFGATE_DNS_SIG_SHAPE;
 	}
-	if (cfg->fast_pct && r->rtt_us != NG_DNSG_RTT_UNKNOWN) {
-		min = ng_dnsg_min_rtt(b, &rtt_n);
-		if (rtt_n >= NG_DNSG_MIN_SAMPLES &&
-		    (u64)r->rtt_us * 100 < (u64)min * cfg->fast_pct)
+	if (cfg->fast_pct && r->rtt_us != NG_DNSG_RTT_UNKNOWN &&
+	    b->rtt_n >= NG_DNSG_MIN_SAMPLES) {
+		min = b->rtt_min_us[0] < b->rtt_min_us[1] ? b->rtt_min_us[0] :
+							    b->rtt_min_us[1];
+		if ((u64)r->rtt_us * 100 < (u64)min * cfg->fast_pct)
 			sig |= NFGATE_DNS_SIG_FAST;
 	}
 	return sig;
+}
+
+bool ng_dnsg_learnable(u32 signals, const struct ng_dnsg_reply *r)
+{
+	u32 rest = signals & ~(NFGATE_DNS_SIG_TTL | NFGATE_DNS_SIG_IPHDR |
+			       NFGATE_DNS_SIG_FAST);
+
+	/* SHAPE without the OPT rule firing: it was the AA rule. */
+	if (rest == NFGATE_DNS_SIG_SHAPE &&
+	    !(r->query_edns && !(r->m->status & NG_DNS_S_EDNS)))
+		rest = 0;
+	return !rest;
 }
 
 enum nfgate_dns_verdict ng_dnsg_verdict(const struct ng_dnsg_cfg *cfg,
@@ -81,15 +84,43 @@ enum nfgate_dns_verdict ng_dnsg_verdict(const struct ng_dnsg_cfg *cfg,
 	return signals ? NFGATE_DNS_V_HOLD : NFGATE_DNS_V_PASS;
 }
 
+static void ng_dnsg_learn_rtt(struct ng_dnsg_baseline *b, u32 rtt_us,
+			      u64 now_ms)
+{
+	u32 w = (u32)(now_ms / NG_DNSG_RTT_WINDOW_MS);
+
+	if (rtt_us == NG_DNSG_RTT_UNKNOWN)
+		return;
+	if (!b->rtt_n) {
+		b->rtt_min_us[0] = rtt_us;
+		b->rtt_min_us[1] = rtt_us;
+	} else if (w != b->rtt_window) {
+		/* A new window; the last one is kept unless it is stale. */
+		b->rtt_min_us[1] = w == b->rtt_window + 1 ? b->rtt_min_us[0] :
+							   rtt_us;
+		b->rtt_min_us[0] = rtt_us;
+	} else if (rtt_us < b->rtt_min_us[0]) {
+		b->rtt_min_us[0] = rtt_us;
+	}
+	b->rtt_window = w;
+	if (b->rtt_n < 255)
+		b->rtt_n++;
+}
+
 void ng_dnsg_learn(struct ng_dnsg_baseline *b, u8 ip_ttl, bool df, bool aa,
-		   u32 rtt_us)
+		   u16 ip_len, u32 rtt_us, u64 now_ms)
 {
 	u8 bit = (u8)(1u << b->pos);
+	u8 prev = (u8)(1u << ((b->pos + NG_DNSG_RING - 1) % NG_DNSG_RING));
 
+	ng_dnsg_learn_rtt(b, rtt_us, now_ms);
 	b->ttl[b->pos] = ip_ttl;
-	b->rtt_us[b->pos] = rtt_us;
+	/* A big reply's DF says nothing: it keeps the previous sample's. */
+	if (ip_len > NG_DNSG_DF_MAX_LEN)
+		df = b->n ? !!(b->df_bits & prev) : df;
 	b->df_bits = df ? b->df_bits | bit : b->df_bits & (u8)~bit;
 	b->aa_bits = aa ? b->aa_bits | bit : b->aa_bits & (u8)~bit;
+	b->aa_seen |= aa;
 	b->pos = (b->pos + 1) % NG_DNSG_RING;
 	if (b->n < NG_DNSG_RING)
 		b->n++;

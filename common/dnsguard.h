@@ -20,14 +20,21 @@
  *            path's TTL defeat it.
  *   SHAPE    the query carried EDNS and the reply has no OPT record (every
  *            EDNS resolver echoes OPT, RFC 6891 section 6.1.1; injectors
- *            write a fixed template), or AA is set while none of the
- *            resolver's recent clean replies had AA (a recursive resolver
- *            does not claim authority; the 0x8400 injector does).
+ *            write a fixed template), or AA is set by a resolver none of
+ *            whose clean replies ever had it (a recursive resolver does not
+ *            claim authority; the 0x8400 injector does). Needs
+ *            NG_DNSG_MIN_SAMPLES for AA. The converse (AA missing from a
+ *            resolver that set it so far) is not a signal: a resolver
+ *            serving a zone of its own sets AA on its data only, not on
+ *            what it forwards or denies.
  *   FAST     the reply came sooner than fast_pct % of the smallest RTT of
- *            the resolver's recent clean replies: an injector near the
- *            client answers before the resolver possibly could.
+ *            the resolver's clean replies over the last one to two
+ *            minutes: an injector near the client answers before the
+ *            resolver possibly could.
  *   IPHDR    DF differs from what all of the resolver's recent clean
- *            replies had (needs NG_DNSG_MIN_SAMPLES).
+ *            replies had (needs NG_DNSG_MIN_SAMPLES). Only for replies of
+ *            at most NG_DNSG_DF_MAX_LEN bytes: a big reply may be sent
+ *            without DF to be fragmented; forged replies are small.
  *   DISAGREE another reply to the same query had other answers (the
  *            caller sets it when it sees the second reply).
  *
@@ -75,6 +82,8 @@ struct ng_dns_msg;
 #define NG_DNSG_RING		8	/* samples kept per resolver */
 #define NG_DNSG_MIN_SAMPLES	3	/* before TTL, FAST, IPHDR count */
 #define NG_DNSG_RTT_UNKNOWN	0xffffffffu
+#define NG_DNSG_RTT_WINDOW_MS	60000
+#define NG_DNSG_DF_MAX_LEN	512	/* IP length */
 
 struct ng_dnsg_cfg {
 	u8 ttl_slack;
@@ -88,14 +97,24 @@ struct ng_dnsg_baseline {
 	u8 pos;			/* next slot */
 	u8 df_bits;		/* bit i: sample i had DF */
 	u8 aa_bits;		/* bit i: sample i had AA */
+	bool aa_seen;		/* a clean reply ever had AA */
 	u8 ttl[NG_DNSG_RING];
-	u32 rtt_us[NG_DNSG_RING];	/* NG_DNSG_RTT_UNKNOWN: no sample */
+	/*
+	 * The smallest RTT of this window of NG_DNSG_RTT_WINDOW_MS and of
+	 * the one before (a windowed minimum, as BBR keeps its min RTT): a
+	 * burst of slow replies under load does not raise it, a resolver
+	 * that moved farther away raises it within two windows.
+	 */
+	u8 rtt_n;			/* RTT samples, saturating */
+	u32 rtt_window;			/* now_ms / NG_DNSG_RTT_WINDOW_MS */
+	u32 rtt_min_us[2];		/* this window, the one before */
 };
 
 /* One reply, as the caller saw it. */
 struct ng_dnsg_reply {
 	u8 ip_ttl;
 	bool df;
+	u16 ip_len;		/* IP total length */
 	bool query_edns;	/* the query carried an OPT record */
 	bool in_set;		/* an answer is in the forged set */
 	u32 rtt_us;		/* since the query left; NG_DNSG_RTT_UNKNOWN */
@@ -133,9 +152,21 @@ static inline bool ng_dnsg_prefer_new(u32 held, u32 now)
 	return ng_dnsg_nsig(now) <= ng_dnsg_nsig(held);
 }
 
-/* Learn a clean reply's IP TTL, DF, AA flag and RTT (or RTT_UNKNOWN). */
+/*
+ * A held reply that nothing contradicted before hold time ran out: true if
+ * its signals are what a change of the resolver's path explains (TTL, DF,
+ * RTT) or its first AA, so it may be learned and the baseline follows.
+ * Answers in the set and a missing OPT are never learned.
+ */
+bool ng_dnsg_learnable(u32 signals, const struct ng_dnsg_reply *r);
+
+/*
+ * Learn a clean reply's IP TTL, DF (if @ip_len is small enough to judge
+ * DF), AA flag and RTT (or RTT_UNKNOWN), at @now_ms (any monotonic clock
+ * in ms).
+ */
 void ng_dnsg_learn(struct ng_dnsg_baseline *b, u8 ip_ttl, bool df, bool aa,
-		   u32 rtt_us);
+		   u16 ip_len, u32 rtt_us, u64 now_ms);
 
 /*
  * A summary of what a reply says: RCODE and its A and AAAA answers,

@@ -353,6 +353,7 @@ void nfgate_dns_fp_init(struct nfgate_dns_fp *fp, const struct sk_buff *skb,
 	fp->ttl = iph->ttl;
 	fp->df = !!(iph->frag_off & htons(IP_DF));
 	fp->ipid = ntohs(iph->id);
+	fp->len = ntohs(iph->tot_len);
 	fp->flags = m->flags;
 	fp->n_a = min_t(u8, m->n_a, NFGATE_DNSQ_ANS);
 	memcpy(fp->a, m->a, fp->n_a * sizeof(fp->a[0]));
@@ -470,6 +471,7 @@ unsigned int nfgate_dns_reply(struct nfgate_net *nn, struct sk_buff *skb,
 
 	r.ip_ttl = s.fp.ttl;
 	r.df = s.fp.df;
+	r.ip_len = s.fp.len;
 	r.query_edns = q->edns;
 	r.in_set = nfgate_dns_in_set(nn, s.m);
 	r.rtt_us = min_t(u64, div_u64(s.now - q->sent_ns, NSEC_PER_USEC),
@@ -479,11 +481,26 @@ unsigned int nfgate_dns_reply(struct nfgate_net *nn, struct sk_buff *skb,
 	s.fp.sig = ng_dnsg_signals(&dns->c.g, b, &r);
 
 	if (q->passed) {
-		/* A reply went to the client already: the rest are late. */
+		/*
+		 * A reply went to the client already. One that disagrees
+		 * with it and looks worse is the forgery, useless to the
+		 * client: dropped in drop mode. Otherwise the one that
+		 * went first is the suspect (injectors lead): reported
+		 * LATE, so its answers can be learned.
+		 */
 		if (q->p.ahash != s.fp.ahash) {
-			s.fp.sig |= NFGATE_DNS_SIG_DISAGREE;
-			nfgate_stat_inc(nn, NFGATE_STAT_DNS_LATE);
-			nfgate_dns_report_late(nn, dns, q, &s);
+			if (ng_dnsg_nsig(s.fp.sig) > ng_dnsg_nsig(q->p.sig)) {
+				s.fp.sig |= NFGATE_DNS_SIG_DISAGREE;
+				nfgate_dns_report_seen(nn, dns, q, &s,
+						       mode == NFGATE_DNS_DROP ?
+						       NFGATE_DNS_V_DROP :
+						       NFGATE_DNS_V_LOGGED);
+				if (mode == NFGATE_DNS_DROP)
+					ret = NF_DROP;
+			} else {
+				nfgate_stat_inc(nn, NFGATE_STAT_DNS_LATE);
+				nfgate_dns_report_late(nn, dns, q, &s);
+			}
 		}
 		nfgate_dns_count_signals(nn, s.fp.sig);
 		if (mode == NFGATE_DNS_DROP && (s.fp.sig & NFGATE_DNS_SIG_ADDR))
@@ -499,7 +516,9 @@ unsigned int nfgate_dns_reply(struct nfgate_net *nn, struct sk_buff *skb,
 					       NFGATE_DNS_V_LOGGED);
 		} else {
 			ng_dnsg_learn(b, r.ip_ttl, r.df,
-				      s.m->flags & NG_DNS_FLAG_AA, r.rtt_us);
+				      s.m->flags & NG_DNS_FLAG_AA, r.ip_len,
+				      r.rtt_us,
+				      div_u64(s.now, NSEC_PER_MSEC));
 		}
 		nfgate_dnsq_passed(q, &s.fp, s.now);
 		goto out_unlock;
@@ -507,8 +526,7 @@ unsigned int nfgate_dns_reply(struct nfgate_net *nn, struct sk_buff *skb,
 
 	if (q->held) {
 		/* Counts its own verdicts. */
-		ret = nfgate_dns_hold_contest(nn, dns, q, skb, state, &s, b,
-					      r.rtt_us);
+		ret = nfgate_dns_hold_contest(nn, dns, q, skb, state, &s, b, &r);
 		spin_unlock(&dns->lock);
 		goto out;
 	}
@@ -517,6 +535,7 @@ unsigned int nfgate_dns_reply(struct nfgate_net *nn, struct sk_buff *skb,
 	v = ng_dnsg_verdict(&dns->c.g, s.fp.sig);
 	if (v == NFGATE_DNS_V_HOLD) {
 		ret = nfgate_dns_hold(nn, dns, q, skb, state, &s, r.rtt_us,
+				      ng_dnsg_learnable(s.fp.sig, &r),
 				      jiffies +
 				      msecs_to_jiffies(dns->c.hold_ms));
 		if (ret == NF_STOLEN) {
@@ -530,7 +549,9 @@ unsigned int nfgate_dns_reply(struct nfgate_net *nn, struct sk_buff *skb,
 	} else {
 		if (!s.fp.sig)
 			ng_dnsg_learn(b, r.ip_ttl, r.df,
-				      s.m->flags & NG_DNS_FLAG_AA, r.rtt_us);
+				      s.m->flags & NG_DNS_FLAG_AA, r.ip_len,
+				      r.rtt_us,
+				      div_u64(s.now, NSEC_PER_MSEC));
 		nfgate_dnsq_passed(q, &s.fp, s.now);
 	}
 out_unlock:

@@ -103,7 +103,7 @@ unsigned int nfgate_dns_hold(struct nfgate_net *nn, struct nfgate_dns *dns,
 			     struct nfgate_dnsq *q, struct sk_buff *skb,
 			     const struct nf_hook_state *state,
 			     const struct nfgate_dns_seen *s, u32 rtt_us,
-			     unsigned long expires)
+			     bool learnable, unsigned long expires)
 {
 	struct nfgate_dns_held *h;
 
@@ -122,6 +122,7 @@ unsigned int nfgate_dns_hold(struct nfgate_net *nn, struct nfgate_dns *dns,
 	h->expires = expires;
 	h->arrived_ns = s->now;
 	h->rtt_us = rtt_us;
+	h->learnable = learnable;
 	h->client = q->client;
 	h->resolver = q->resolver;
 	h->q = q;
@@ -148,7 +149,8 @@ unsigned int nfgate_dns_hold_contest(struct nfgate_net *nn,
 				     struct nfgate_dnsq *q, struct sk_buff *skb,
 				     const struct nf_hook_state *state,
 				     struct nfgate_dns_seen *s,
-				     struct ng_dnsg_baseline *b, u32 rtt_us)
+				     struct ng_dnsg_baseline *b,
+				     const struct ng_dnsg_reply *r)
 {
 	struct nfgate_dns_held *h = q->held;
 	bool disagree = h->fp.ahash != s->fp.ahash;
@@ -164,6 +166,13 @@ unsigned int nfgate_dns_hold_contest(struct nfgate_net *nn,
 
 	lockdep_assert_held(&dns->lock);
 	nfgate_dns_count_signals(nn, s->fp.sig);
+	if (!disagree && s->fp.sig) {
+		/* A copy of the held reply (a retransmission answered
+		 * twice, a duplicated packet): one is enough.
+		 */
+		nfgate_stat_inc(nn, NFGATE_STAT_DNS_DUPLICATE);
+		return NF_DROP;
+	}
 	if (ng_dnsg_verdict(&dns->c.g, s->fp.sig) == NFGATE_DNS_V_DROP) {
 		rep.verdict = NFGATE_DNS_V_DROP;
 		nfgate_dns_report(nn, dns, &rep);
@@ -187,29 +196,29 @@ unsigned int nfgate_dns_hold_contest(struct nfgate_net *nn,
 	if (disagree) {
 		h->fp.sig |= NFGATE_DNS_SIG_DISAGREE;
 		nfgate_stat_inc(nn, NFGATE_STAT_DNS_SIG_DISAGREE);
+		nfgate_dns_report_held(nn, dns, h, NFGATE_DNS_V_SUPERSEDED,
+				       div_u64(s->now - h->arrived_ns,
+					       NSEC_PER_USEC));
+		nfgate_stat_inc(nn, NFGATE_STAT_DNS_SUPERSEDED);
 	}
-	nfgate_dns_report_held(nn, dns, h, NFGATE_DNS_V_SUPERSEDED,
-			       div_u64(s->now - h->arrived_ns, NSEC_PER_USEC));
-	nfgate_stat_inc(nn, NFGATE_STAT_DNS_SUPERSEDED);
+	/* (A clean copy of the held reply simply takes its place.) */
 	nfgate_dns_held_free(h);
 
 	if (s->fp.sig) {
 		/* Still suspicious: held in its place, no longer in all. */
-		ret = nfgate_dns_hold(nn, dns, q, skb, state, s, rtt_us,
-				      expires);
+		ret = nfgate_dns_hold(nn, dns, q, skb, state, s, r->rtt_us,
+				      ng_dnsg_learnable(s->fp.sig, r), expires);
 		if (ret == NF_STOLEN)
 			return ret;
 	} else {
 		ng_dnsg_learn(b, s->fp.ttl, s->fp.df,
-			      s->fp.flags & NG_DNS_FLAG_AA, rtt_us);
+			      s->fp.flags & NG_DNS_FLAG_AA, s->fp.len, r->rtt_us,
+			      div_u64(s->now, NSEC_PER_MSEC));
 	}
 	nfgate_dnsq_passed(q, &s->fp, s->now);
 	nfgate_stat_inc(nn, NFGATE_STAT_DNS_PASSED);
 	return NF_ACCEPT;
 }
-
-/* Signals a route change explains; a reply with only these is learned. */
-#define NFGATE_DNS_SIG_PATH	(NFGATE_DNS_SIG_TTL | NFGATE_DNS_SIG_IPHDR)
 
 /* Under dns->lock: a held reply that no other reply displaced. */
 static void nfgate_dns_held_expired(struct nfgate_net *nn,
@@ -230,14 +239,16 @@ static void nfgate_dns_held_expired(struct nfgate_net *nn,
 	nfgate_stat_inc(nn, NFGATE_STAT_DNS_EXPIRED);
 	if (h->q)
 		nfgate_dnsq_passed(h->q, &h->fp, h->arrived_ns);
-	if (h->fp.sig & ~NFGATE_DNS_SIG_PATH)
+	if (!h->learnable)
 		return;
-	/* The resolver's TTL or DF changed, and no one contradicted it. */
+	/* Its path changed (ng_dnsg_learnable), and no one contradicted it. */
 	for (i = 0; i < NFGATE_DNS_RESOLVERS; i++) {
 		r = &dns->res[i];
 		if (r->addr == h->resolver) {
 			ng_dnsg_learn(&r->b, h->fp.ttl, h->fp.df,
-				      h->fp.flags & NG_DNS_FLAG_AA, h->rtt_us);
+				      h->fp.flags & NG_DNS_FLAG_AA, h->fp.len,
+				      h->rtt_us,
+				      div_u64(h->arrived_ns, NSEC_PER_MSEC));
 			break;
 		}
 	}

@@ -494,18 +494,21 @@ static int nfgate_forged_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	cb->seq = READ_ONCE(nn->generation);
 	f = rcu_dereference(nn->forged);
 	for (;;) {
+		unsigned long next = pos;
+
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &nfgate_family,
 				  NLM_F_MULTI, NFGATE_CMD_FORGED_GET);
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		n = nfgate_forged_fill(skb, f, &pos);
+		n = nfgate_forged_fill(skb, f, &next);
 		if (n <= 0 || nla_put_u32(skb, NFGATE_A_GENERATION, cb->seq)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
 		genlmsg_end(skb, hdr);
+		pos = next;	/* only once the message is complete */
 	}
 	rcu_read_unlock();
 	cb->args[0] = pos;

@@ -131,6 +131,7 @@ struct nfgate_dns_fp {
 	u8 n_a;
 	u16 ipid;
 	u16 flags;		/* DNS header flags */
+	u16 len;		/* IP total length */
 	__be32 a[NFGATE_DNSQ_ANS];
 };
 
@@ -170,6 +171,7 @@ struct nfgate_dns_held {
 	u64 arrived_ns;
 	u32 rtt_us;
 	bool drop;			/* expired under EXPIRE_DROP */
+	bool learnable;			/* ng_dnsg_learnable() */
 	__be32 client;
 	__be32 resolver;
 	struct nfgate_dnsq *q;
@@ -386,13 +388,14 @@ unsigned int nfgate_dns_hold(struct nfgate_net *nn, struct nfgate_dns *dns,
 			     struct nfgate_dnsq *q, struct sk_buff *skb,
 			     const struct nf_hook_state *state,
 			     const struct nfgate_dns_seen *s, u32 rtt_us,
-			     unsigned long expires);
+			     bool learnable, unsigned long expires);
 unsigned int nfgate_dns_hold_contest(struct nfgate_net *nn,
 				     struct nfgate_dns *dns,
 				     struct nfgate_dnsq *q, struct sk_buff *skb,
 				     const struct nf_hook_state *state,
 				     struct nfgate_dns_seen *s,
-				     struct ng_dnsg_baseline *b, u32 rtt_us);
+				     struct ng_dnsg_baseline *b,
+				     const struct ng_dnsg_reply *r);
 void nfgate_dns_timer(struct timer_list *t);
 /* Not under the lock: */
 void nfgate_dns_hold_release_all(struct nfgate_net *nn, struct nfgate_dns *dns);

@@ -574,6 +574,7 @@ static const char *const stat_names[NFGATE_STAT_MAX + 1] = {
 	[NFGATE_STAT_DNS_LATE] = "dns_late",
 	[NFGATE_STAT_DNS_HOLD_FULL] = "dns_hold_full",
 	[NFGATE_STAT_DNS_HOLD_FREED] = "dns_hold_freed",
+	[NFGATE_STAT_DNS_DUPLICATE] = "dns_duplicate",
 };
 
 static const char *const admin_names[] = {

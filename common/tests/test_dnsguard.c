@@ -25,14 +25,15 @@ static void base(struct ng_dnsg_baseline *b, unsigned int n, u8 ttl, u32 rtt)
 {
 	memset(b, 0, sizeof(*b));
 	while (n--)
-		ng_dnsg_learn(b, ttl, true, false, rtt);
+		ng_dnsg_learn(b, ttl, true, false, 100, rtt, 0);
 }
 
 static struct ng_dnsg_reply reply(const struct ng_dns_msg *m, u8 ttl, bool df,
 				  bool edns_q, u32 rtt)
 {
 	struct ng_dnsg_reply r = {
-		.ip_ttl = ttl, .df = df, .query_edns = edns_q, .in_set = false,
+		.ip_ttl = ttl, .df = df, .ip_len = 100, .query_edns = edns_q,
+		.in_set = false,
 		.rtt_us = rtt, .m = m,
 	};
 
@@ -59,11 +60,39 @@ static void test_signals(void)
 	aa = msg_a_opt;
 	aa.flags |= NG_DNS_FLAG_AA;
 	r = reply(&aa, 50, true, true, 100000);
-	tap_check(ng_dnsg_signals(&cfg, &b, &r) == NFGATE_DNS_SIG_SHAPE,
-		  "AA from a resolver never seen setting it: SHAPE");
-	ng_dnsg_learn(&b, 50, true, true, 100000);
 	tap_check(ng_dnsg_signals(&cfg, &b, &r) == 0,
-		  "AA from a resolver whose clean replies had AA: no signal");
+		  "AA, no baseline yet: no signal");
+	base(&b, 3, 50, 100000);
+	tap_check(ng_dnsg_signals(&cfg, &b, &r) == NFGATE_DNS_SIG_SHAPE,
+		  "AA from a resolver that never sets it: SHAPE");
+	ng_dnsg_learn(&b, 50, true, true, 100, 100000, 0);
+	tap_check(ng_dnsg_signals(&cfg, &b, &r) == 0,
+		  "AA from a resolver with AA in its history: no signal");
+	for (int i = 0; i < NG_DNSG_RING; i++)
+		ng_dnsg_learn(&b, 50, true, true, 100, 100000, 0);
+	r = reply(&msg_a_opt, 50, true, true, 100000);
+	tap_check(ng_dnsg_signals(&cfg, &b, &r) == 0,
+		  "no AA from a resolver that always set it: no signal (NXDOMAIN, forwarded)");
+	for (int i = 0; i < NG_DNSG_RING; i++)
+		ng_dnsg_learn(&b, 50, true, false, 100, 100000, 0);
+	r = reply(&aa, 50, true, true, 100000);
+	tap_check(ng_dnsg_signals(&cfg, &b, &r) == 0,
+		  "AA after %d replies without: no signal, the resolver set it before",
+		  NG_DNSG_RING);
+	base(&b, 3, 50, 100000);
+	r = reply(&aa, 50, true, true, 100000);
+	tap_check(ng_dnsg_learnable(ng_dnsg_signals(&cfg, &b, &r), &r),
+		  "a first AA, held and not contradicted, is learnable");
+	r = reply(&msg_noopt, 50, true, true, 100000);
+	tap_check(!ng_dnsg_learnable(ng_dnsg_signals(&cfg, &b, &r), &r),
+		  "a missing OPT is not");
+	r = reply(&msg_a_opt, 70, false, true, 10);
+	tap_check(ng_dnsg_learnable(ng_dnsg_signals(&cfg, &b, &r), &r),
+		  "TTL, DF and RTT changed together (a new path) are");
+	r.in_set = true;
+	tap_check(!ng_dnsg_learnable(ng_dnsg_signals(&cfg, &b, &r), &r),
+		  "an answer in the set never is");
+	base(&b, 0, 0, 0);
 
 	/* With a baseline: TTL 50 +- 2, DF, RTT >= 100 ms. */
 	base(&b, 3, 50, 100000);
@@ -78,6 +107,13 @@ static void test_signals(void)
 	r = reply(&msg_a_opt, 50, false, true, 100000);
 	tap_check(ng_dnsg_signals(&cfg, &b, &r) == NFGATE_DNS_SIG_IPHDR,
 		  "no DF from a resolver that always sets it: IPHDR");
+	r.ip_len = 1500;
+	tap_check(ng_dnsg_signals(&cfg, &b, &r) == 0,
+		  "... unless the reply is big (fragmented): no signal");
+	ng_dnsg_learn(&b, 50, false, false, 1500, 100000, 0);
+	r.ip_len = 100;
+	tap_check(ng_dnsg_signals(&cfg, &b, &r) == NFGATE_DNS_SIG_IPHDR,
+		  "a big reply without DF does not teach the baseline");
 	r = reply(&msg_a_opt, 50, true, true, 49999);
 	tap_check(ng_dnsg_signals(&cfg, &b, &r) == NFGATE_DNS_SIG_FAST,
 		  "under half the minimum RTT: FAST");
@@ -102,15 +138,37 @@ static void test_signals(void)
 
 	/* A mixed DF history judges nothing. */
 	base(&b, 3, 50, 100000);
-	ng_dnsg_learn(&b, 50, false, false, 100000);
+	ng_dnsg_learn(&b, 50, false, false, 100, 100000, 0);
 	r = reply(&msg_a_opt, 50, false, true, 100000);
 	tap_check(!(ng_dnsg_signals(&cfg, &b, &r) & NFGATE_DNS_SIG_IPHDR),
 		  "mixed DF history: no IPHDR");
 
+	/* RTT: a windowed minimum, not the last samples. */
+	base(&b, 3, 50, 100000);
+	for (int i = 0; i < 50; i++)
+		ng_dnsg_learn(&b, 50, true, false, 100, 900000, 1000);
+	r = reply(&msg_a_opt, 50, true, true, 230000);
+	tap_check(ng_dnsg_signals(&cfg, &b, &r) == 0,
+		  "a burst of slow replies (900 ms) does not make 230 ms FAST");
+	r = reply(&msg_a_opt, 50, true, true, 40000);
+	tap_check(ng_dnsg_signals(&cfg, &b, &r) == NFGATE_DNS_SIG_FAST,
+		  "... 40 ms still is (min 100 ms)");
+	ng_dnsg_learn(&b, 50, true, false, 100, 300000, 61000);
+	tap_check(ng_dnsg_signals(&cfg, &b, &r) == NFGATE_DNS_SIG_FAST,
+		  "next window: the last window's minimum still counts");
+	ng_dnsg_learn(&b, 50, true, false, 100, 300000, 121000);
+	r = reply(&msg_a_opt, 50, true, true, 140000);
+	tap_check(ng_dnsg_signals(&cfg, &b, &r) == NFGATE_DNS_SIG_FAST,
+		  "two windows later the resolver is 300 ms away: 140 ms is FAST");
+	ng_dnsg_learn(&b, 50, true, false, 100, 300000, 600000);
+	r = reply(&msg_a_opt, 50, true, true, 160000);
+	tap_check(ng_dnsg_signals(&cfg, &b, &r) == 0,
+		  "after a gap the old minimum is gone: 160 ms is not FAST");
+
 	/* The ring forgets: a new TTL replaces the old after RING samples. */
 	base(&b, NG_DNSG_RING, 50, 100000);
 	for (int i = 0; i < NG_DNSG_RING; i++)
-		ng_dnsg_learn(&b, 60, true, false, 100000);
+		ng_dnsg_learn(&b, 60, true, false, 100, 100000, 0);
 	r = reply(&msg_a_opt, 50, true, true, 100000);
 	tap_check(ng_dnsg_signals(&cfg, &b, &r) == NFGATE_DNS_SIG_TTL,
 		  "after %d samples at TTL 60, TTL 50 is off", NG_DNSG_RING);

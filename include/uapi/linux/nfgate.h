@@ -437,7 +437,11 @@ enum nfgate_dns_verdict {
 	NFGATE_DNS_V_EXPIRED_DROP,	/* dropped after HOLD_MS */
 	NFGATE_DNS_V_LOGGED,		/* log mode: passed */
 	NFGATE_DNS_V_LATE,		/* passed, then contradicted by a
-					 * reply arriving after it
+					 * reply arriving after it with no
+					 * more signals: the earlier one is
+					 * the suspect (a DROP or LOGGED
+					 * report names a later reply that
+					 * looked worse)
 					 */
 	__NFGATE_DNS_V_LAST
 };
@@ -519,6 +523,7 @@ enum nfgate_stat {
 	NFGATE_STAT_DNS_HOLD_FREED,	/* held replies freed: device or
 					 * namespace gone, module unloaded
 					 */
+	NFGATE_STAT_DNS_DUPLICATE,	/* copies of a held reply: dropped */
 	__NFGATE_STAT_LAST
 };
 #define NFGATE_STAT_MAX (__NFGATE_STAT_LAST - 1)
