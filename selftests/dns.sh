@@ -238,11 +238,11 @@ fp2()
 	done
 	ktap_info "    kernel: $(delta a b)"
 }
-C1=(-n 450 --ports 32 --parallel 64 "${NAMES[@]}")
-C2=(-n 450 --ports 64 --parallel 64 --edns 1232 "${NAMES[@]}")
-fp2 "plain / EDNS, 7 kinds x 450"
-C1=(-n 250 --ports 16 --parallel 64 --do www.normal.test c1.normal.test nope.test)
-C2=(-n 400 --ports 16 --parallel 64 -t AAAA www.normal.test one.normal.test)
+C1=(-n 500 --ports 32 --parallel 32 "${NAMES[@]}")
+C2=(-n 500 --ports 64 --parallel 32 --edns 1232 "${NAMES[@]}")
+fp2 "plain / EDNS, 7 kinds x 500"
+C1=(-n 250 --ports 16 --parallel 32 --do www.normal.test c1.normal.test nope.test)
+C2=(-n 400 --ports 16 --parallel 32 -t AAAA www.normal.test one.normal.test)
 fp2 "DO x 750 / AAAA x 800"
 fp "SERVFAIL x 30" "$lan2" -n 30 --parallel 10 --expect-rcode SERVFAIL a.servfail.test
 fp "fragmented (TXT, EDNS 4096) x 50" "$lan1" -n 50 --parallel 16 -t TXT --edns 4096 big.normal.test
@@ -281,7 +281,8 @@ delivered=$(fpd '($b[0].dns_passed - $a[0].dns_passed) + ($b[0].dns_expired - $a
 dropped=$(fpd '($b[0].dns_dropped - $a[0].dns_dropped) + ($b[0].dns_superseded - $a[0].dns_superseded) + ($b[0].dns_expired_drop - $a[0].dns_expired_drop)')
 ktap_info "false positives: $TOTAL genuine replies answered; nfgate judged $judged replies, delivered $delivered (held then released: $(fpd '$b[0].dns_expired - $a[0].dns_expired')), dropped $dropped, copies of a held reply dropped $(fpd '$b[0].dns_duplicate - $a[0].dns_duplicate')"
 ktap_info "queries without any answer: $LOST (no reply reached the router for them: the emulated resolver's losses, not nfgate's)"
-check "false positives: >= 10000 genuine replies ($TOTAL)" test "$TOTAL" -ge 10000
+check "false positives: >= 10000 genuine replies judged ($judged; $TOTAL answered)" \
+	test "$judged" -ge 10000
 check "false positives: none dropped, every reply judged was delivered ($dropped dropped, $delivered of $judged)" \
 	test "$dropped" = 0 -a "$delivered" = "$judged"
 
