@@ -347,8 +347,8 @@ static void print_dns_stats(const struct nfg_stats *st)
 		       strlen("dns_sig_"));
 	print_counters("verdicts", st, NFGATE_STAT_DNS_PASSED, NFGATE_STAT_DNS_LATE,
 		       strlen("dns_"));
-	print_counters("hold", st, NFGATE_STAT_DNS_HOLD_FULL, NFGATE_STAT_DNS_HOLD_FREED,
-		       strlen("dns_hold_"));
+	print_counters("hold", st, NFGATE_STAT_DNS_HOLD_FULL, NFGATE_STAT_DNS_DUPLICATE,
+		       strlen("dns_"));
 }
 
 static void print_lan(const struct nfg_lan *lan)
@@ -520,7 +520,7 @@ static int show_dns(struct nfg_ipc *ipc)
 		nfg_json_dns(&j, "dns", &d, true);
 		/* only the DNS counters */
 		json_object_begin(&j, "stats");
-		for (unsigned int i = NFGATE_STAT_DNS_QUERIES; i <= NFGATE_STAT_DNS_HOLD_FREED; i++) {
+		for (unsigned int i = NFGATE_STAT_DNS_QUERIES; i <= NFGATE_STAT_DNS_DUPLICATE; i++) {
 			if (NFG_STAT_HAS(&st, i))
 				json_uint(&j, nfg_stat_name(i), st.counter[i]);
 			else

@@ -158,7 +158,7 @@ static void dns(void)
 		"iphdr 26000\n"
 		"  verdicts: passed 27000, dropped 28000, held 29000, superseded 30000, "
 		"expired 31000, expired_drop 32000, logged 33000, late 34000\n"
-		"  hold: full 35000, freed 36000\n"),
+		"  hold: hold_full 35000, hold_freed 36000, duplicate 37000\n"),
 		   "show dns: settings in the set syntax, the set and tables, counters by "
 		   "signal and verdict"))
 		t_diag("got:\n%s", out);
@@ -170,7 +170,8 @@ static void dns(void)
 		       "    \"drop_score\": 3,\n    \"forged4\": 0,\n    \"forged6\": 0,\n"
 		       "    \"held\": 2,\n    \"queries\": 7,\n    \"resolvers\": 1\n  },", "show -j dns") &&
 	      has(out, "\"stats\": {\n    \"dns_queries\": 17000,", "show -j dns") &&
-	      has(out, "\"dns_hold_freed\": 36000\n  }\n}\n", "show -j dns") &&
+	      has(out, "\"dns_hold_freed\": 36000,", "show -j dns") &&
+	      has(out, "\"dns_duplicate\": 37000", "show -j dns") &&
 	      !strstr(out, "pre_routing"),
 	      "show -j dns: the DNS object and only the DNS counters, snake_case");
 
@@ -534,7 +535,7 @@ int main(void)
 	      has(out, "counters: pre_routing 1000, local_out 2000, forward 3000, post_routing 4000, "
 		       "flow_pinned 6000", "show") &&
 	      has(out, "resets_sent 16000, dns_queries 17000", "show") &&
-	      has(out, "dns_hold_freed 36000\n", "show"),
+	      has(out, "dns_hold_freed 36000, dns_duplicate 37000\n", "show"),
 	      "show: LAN line, settings line, DNS lines, uplink and forward tables, counters");
 	/* "1m 5s ago" and 650xx ms: stamped again, the checks above may take a second */
 	k.ups[0].health_since_ms = now_boottime_ms() - 65000;
