@@ -77,8 +77,8 @@ ktap_info "failover: session ended -> ppp0 down event: $((t_down - t_kill)) ms"
 ktap_info "failover: ppp0 down -> first new connection through wwan0 done: $((t_first - t_down)) ms"
 ktap_info "failover: $lost connections started after the session ended failed (started on the dying line)"
 check "new connections go through wwan0 once ppp0 is down" test -n "$t_first"
-check "failover within a generous bound (measured $((t_first - t_down)) ms, bound 2000)" \
-	test $((t_first - t_down)) -le 2000
+check "failover within a generous bound (measured $((t_first - t_down)) ms, bound 10000)" \
+	test $((t_first - t_down)) -le 10000
 check "no connection started after ppp0 went down failed" \
 	test "$(awk -v t="$t_down" '$1 > t + 5 && $3 == "FAIL"' "$TOPO/probe" | wc -l)" -eq 0
 wait $hold_p1; r1=$?
@@ -112,8 +112,8 @@ ktap_info "failback: ppp0 up -> first new connection on ppp0 started after $((t_
 check "during the hold-down new connections stayed on wwan0 ($(echo "$in_hold" | grep -c .) started)" \
 	sh -c "[ -n '$in_hold' ] && ! echo '$in_hold' | grep -qv ' 10.0.2.2\$'"
 check "failback waited for the hold-down" test $((t_back - t_up)) -ge $((HOLD - 100))
-check "after the hold-down, new connections prefer ppp0 again (within 2 s)" \
-	test $((t_back - t_up)) -le $((HOLD + 2000))
+check "after the hold-down, new connections prefer ppp0 again (within 10 s)" \
+	test $((t_back - t_up)) -le $((HOLD + 10000))
 check "the wwan0 flow was left alone by the failback" kill -0 $hold_w
 
 # ---- re-dial with a new address ---------------------------------------------------
