@@ -44,14 +44,14 @@ ip netns exec "$lan2" python3 "$WHOAMI" hold "$SERVER" "$WHOAMI_PORT" 300 \
 	> "$TOPO/hold.wwan0" 2>&1 &
 hold_w=$!
 at_exit "kill $hold_w"
-busywait 5000 test -s "$TOPO/hold.wwan0"
+busywait 30000 test -s "$TOPO/hold.wwan0"
 nf set uplink ppp0 admin up
 for i in 1 2; do
 	ip netns exec "$lan1" python3 "$WHOAMI" hold "$SERVER" "$WHOAMI_PORT" 300 \
 		> "$TOPO/hold.ppp0.$i" 2>&1 &
 	eval "hold_p$i=$!"
 done
-busywait 5000 test -s "$TOPO/hold.ppp0.2"
+busywait 30000 sh -c "test -s $TOPO/hold.ppp0.1 && test -s $TOPO/hold.ppp0.2"
 check "flows in place: one on wwan0, two on ppp0" test \
 	"$(src_of "$TOPO/hold.wwan0") $(src_of "$TOPO/hold.ppp0.1") $(src_of "$TOPO/hold.ppp0.2")" = \
 	"10.0.2.2 $ppp $ppp"
