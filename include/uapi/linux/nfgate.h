@@ -176,6 +176,125 @@
  * NFGATE_CMD_FORGED_DEL: doit, removes the entries of NFGATE_A_FORGED; with
  *   no NFGATE_A_FORGED, empties the set.
  *
+ * NFGATE_CMD_TUNNEL_GET: doit, the shadowsocks tunnel of the namespace
+ *   (-ENOENT until a TUNNEL_SET created it).
+ *   NFGATE_A_TUNNEL: NLA_NESTED
+ *     NFGATE_TUNNEL_A_ENABLED: NLA_U8 0/1, redirect new LAN connections
+ *       into the tunnel (default 0: the tunnel exists, nothing redirected)
+ *     NFGATE_TUNNEL_A_STATE: NLA_U8, enum nfgate_tunnel_state, the agent's
+ *       verdict on the tunnel as a whole; a change is stamped and announced
+ *       (TUNNEL_STATE)
+ *     NFGATE_TUNNEL_A_SINCE_MS: NLA_U64 RO, CLOCK_BOOTTIME in ms of the last
+ *       STATE or ACTIVE change
+ *     NFGATE_TUNNEL_A_FAIL: NLA_U8, enum nfgate_tunnel_fail, what happens to
+ *       connections meant for the tunnel while it is down (STATE down, or no
+ *       ACTIVE server): sent direct or dropped (default
+ *       NFGATE_TUNNEL_FAIL_OPEN)
+ *     NFGATE_TUNNEL_A_ACTIVE: NLA_U8, 0..NFGATE_TUNNEL_SERVERS_MAX, the
+ *       server new connections go to: its index in SERVERS plus one; 0: none
+ *       (the tunnel counts as down). Must not exceed the number of SERVERS.
+ *     NFGATE_TUNNEL_A_UDP: NLA_U8 0/1, UDP goes through the tunnel too, by
+ *       TPROXY to the active server's UDP_PORT (default 0: UDP goes direct)
+ *     NFGATE_TUNNEL_A_UDP_MARK: NLA_U32, not 0: these bits are set in the
+ *       skb mark of every UDP packet handed to ss-redir, for the policy
+ *       rule that routes them to the local stack (default
+ *       NFGATE_TUNNEL_DEFAULT_UDP_MARK)
+ *     NFGATE_TUNNEL_A_CHECK_MARK: NLA_U32, low byte 0: a new TCP connection
+ *       of the router itself whose skb mark is CHECK_MARK + N (N 1..number
+ *       of SERVERS) is redirected to the REDIR_PORT of server N on
+ *       127.0.0.1 and never steered: the agent's end-to-end health check
+ *       through each server (default 0: off)
+ *     NFGATE_TUNNEL_A_SERVERS: NLA_NESTED, replaces the list (may be empty)
+ *       NFGATE_TUNNEL_A_SERVER: NLA_NESTED, repeated, at most
+ *         NFGATE_TUNNEL_SERVERS_MAX, in the agent's order of preference
+ *         NFGATE_TSRV_A_NAME: NLA_NUL_STRING, < NFGATE_TUNNEL_NAME_MAX bytes
+ *         NFGATE_TSRV_A_ADDR: NLA_BE32, required: the shadowsocks server;
+ *           connections from the LAN to it always go direct
+ *         NFGATE_TSRV_A_PORT: NLA_BE16, its port
+ *         NFGATE_TSRV_A_REDIR_PORT: NLA_BE16, required, > 0: the local TCP
+ *           port of the ss-redir that talks to this server
+ *         NFGATE_TSRV_A_UDP_PORT: NLA_BE16, its local UDP (TPROXY) port,
+ *           0 or absent: none
+ *         NFGATE_TSRV_A_STATE: NLA_U8, enum nfgate_tunnel_state, the
+ *           agent's health check verdict on this server
+ *         NFGATE_TSRV_A_RTT_US: NLA_U32, the last check's connection time
+ *         NFGATE_TSRV_A_SINCE_MS: NLA_U64 RO, when its STATE last changed
+ *           (kept across a SET that lists the same ADDR and PORT)
+ *         NFGATE_TSRV_A_REDIRECTED: NLA_U64 RO, connections sent to it
+ *           (kept like SINCE_MS)
+ *     NFGATE_TUNNEL_A_LIST: NLA_NESTED RO, repeated, one per prefix list
+ *       NFGATE_TLIST_A_LIST: NLA_U8, enum nfgate_prefix_list
+ *       NFGATE_TLIST_A_PREFIXES: NLA_U32, prefixes loaded
+ *       NFGATE_TLIST_A_RANGES: NLA_U32, disjoint ranges they merged into
+ *         (the bypass list: with the built-in reserved ranges)
+ *       NFGATE_TLIST_A_TAG: NLA_U64, what the loader put in its COMMIT
+ *       NFGATE_TLIST_A_BUILD_US: NLA_U32, how long the last COMMIT took
+ *         to build the set
+ *       NFGATE_TLIST_A_LOADING: NLA_U32, prefixes staged by a load in
+ *         progress (0: none)
+ *     NFGATE_TUNNEL_A_FLOWS: NLA_U32 RO, connections in the tunnel now
+ *       (conntrack entries marked NFGATE_MARK_ID_TUNNEL)
+ *   NFGATE_A_GENERATION: NLA_U32 RO
+ *
+ * NFGATE_CMD_TUNNEL_SET: doit, creates the tunnel or changes the attributes
+ *   given. NFGATE_A_TUNNEL: NLA_NESTED, the writable attributes above.
+ *
+ * NFGATE_CMD_TUNNEL_DEL: doit, no attributes: removes the tunnel and its
+ *   prefix lists; nothing is redirected any more.
+ *
+ * Which connections go through the tunnel. A new connection (TCP, and UDP
+ * with UDP on) that arrives on the LAN device from a LAN address, while
+ * ENABLED, is decided by the first rule that matches:
+ *   1. its destination is in the LAN, an uplink's address or a tunnel
+ *      server's: direct (NFGATE_TUNNEL_R_LOCAL)
+ *   2. its source is in the SRC_BYPASS list: direct; in SRC_FORWARD:
+ *      tunnel
+ *   3. its destination is in the FORWARD list: tunnel (this overrides 4)
+ *   4. its destination is a reserved address (built in: the IANA special
+ *      purpose ranges, NFGATE_TUNNEL_R_RESERVED) or in the BYPASS list:
+ *      direct
+ *   5. otherwise: tunnel.
+ * "Tunnel" while the tunnel is down is direct or dropped, as FAIL says. TCP
+ * is redirected by the NAT core (a REDIRECT to REDIR_PORT of the active
+ * server: ss-redir reads the original destination with SO_ORIGINAL_DST);
+ * UDP is handed to the ss-redir socket on its UDP_PORT by the kernel's
+ * TPROXY (nf_tproxy), its skb mark gets UDP_MARK, and the agent's policy
+ * rule (fwmark UDP_MARK lookup a table with "local 0.0.0.0/0 dev lo")
+ * delivers it. Connections in the tunnel carry NFGATE_MARK_ID_TUNNEL in the
+ * conntrack mark (under the mark mask) instead of an uplink id; the
+ * tunnel's own connections to its servers are the router's, and take an
+ * uplink like any other.
+ *
+ * NFGATE_CMD_PREFIXES_LOAD: doit, loads one prefix list in chunks and
+ *   replaces it atomically at the end: lookups see the old list or the new
+ *   one, never a part. One load at a time per namespace.
+ *   NFGATE_A_PREFIXES: NLA_NESTED
+ *     NFGATE_PREFIXES_A_LIST: NLA_U8, enum nfgate_prefix_list, required
+ *     NFGATE_PREFIXES_A_FLAGS: NLA_U32, NFGATE_PREFIXES_F_*: BEGIN starts
+ *       a load (dropping one in progress); without BEGIN the message
+ *       continues the load in progress, which must be of the same LIST and
+ *       from the same netlink socket (else -EBUSY); COMMIT ends it: the
+ *       prefixes staged so far replace the list. BEGIN|COMMIT in one
+ *       message, with no prefixes, empties the list.
+ *     NFGATE_PREFIXES_A_PREFIX4: struct nfgate_prefix4, repeated, at most
+ *       NFGATE_PREFIXES_CHUNK per message; a len above 32 is refused, host
+ *       bits are ignored. At most NFGATE_PREFIXES_MAX in a list (-ENOSPC).
+ *     NFGATE_PREFIXES_A_TAG: NLA_U64, with COMMIT: kept with the list and
+ *       reported (NFGATE_TLIST_A_TAG), so a loader can tell whether the
+ *       kernel has its list already
+ *   A load needs the tunnel (-ENOENT).
+ *
+ * NFGATE_CMD_TUNNEL_LOOKUP: doit, what the tunnel would do with a new
+ *   connection from the LAN, now.
+ *   NFGATE_A_LOOKUP: NLA_NESTED
+ *     NFGATE_LOOKUP_A_DADDR: NLA_BE32, required, the destination
+ *     NFGATE_LOOKUP_A_SADDR: NLA_BE32, the LAN source (default: none, the
+ *       source lists are not consulted)
+ *   The reply: NFGATE_A_LOOKUP with DADDR, SADDR and
+ *     NFGATE_LOOKUP_A_VERDICT: NLA_U8 RO, enum nfgate_tunnel_verdict
+ *     NFGATE_LOOKUP_A_REASON: NLA_U8 RO, enum nfgate_tunnel_reason, the
+ *       rule that decided
+ *
  * NFGATE_CMD_EVENT: sent by the kernel only, on the NFGATE_MCGRP_EVENTS
  *   multicast group of the namespace where the change happened.
  *   NFGATE_A_EVENT: NLA_U32, enum nfgate_event
@@ -198,6 +317,8 @@
  *       header flags): the injector's fingerprint
  *     NFGATE_DNS_REPLY_A_LEAD_US: NLA_U32, how long before the reply that
  *       beat it this one arrived (only when another reply decided)
+ *   NFGATE_A_TUNNEL: in TUNNEL, TUNNEL_STATE, TUNNEL_DEL and PREFIXES: the
+ *     tunnel after the change (without FLOWS)
  *   DNS_FORGED events are limited to NFGATE_DNS_EVENTS_PER_SEC per
  *   namespace; the counters count every reply.
  *   NFGATE_A_GENERATION: NLA_U32
@@ -240,6 +361,29 @@
 #define NFGATE_FORGED4_MAX		65536
 #define NFGATE_FORGED6_MAX		256
 
+#define NFGATE_TUNNEL_SERVERS_MAX	8
+#define NFGATE_TUNNEL_NAME_MAX		32	/* with the NUL */
+#define NFGATE_TUNNEL_DEFAULT_UDP_MARK	0x00000100
+#define NFGATE_TUNNEL_CHECK_MARK_MASK	0xffffff00
+#define NFGATE_PREFIXES_CHUNK		2048
+#define NFGATE_PREFIXES_MAX		65536
+/*
+ * The conntrack mark id (under the mark mask, like an uplink id) of the
+ * connections redirected into the tunnel.
+ */
+#define NFGATE_MARK_ID_TUNNEL		31
+
+/* NFGATE_PREFIXES_A_PREFIX4 */
+struct nfgate_prefix4 {
+	__be32 addr;
+	__u8 len;		/* 0..32 */
+	__u8 pad[3];
+};
+
+#define NFGATE_PREFIXES_F_BEGIN		0x1
+#define NFGATE_PREFIXES_F_COMMIT	0x2
+#define __NFGATE_PREFIXES_F_ALL		0x3
+
 /* NFGATE_FORGED_A_PREFIX6 */
 struct nfgate_prefix6 {
 	__u8 addr[16];
@@ -267,6 +411,11 @@ enum nfgate_cmd {
 	NFGATE_CMD_FORGED_GET,
 	NFGATE_CMD_FORGED_ADD,
 	NFGATE_CMD_FORGED_DEL,
+	NFGATE_CMD_TUNNEL_GET,
+	NFGATE_CMD_TUNNEL_SET,
+	NFGATE_CMD_TUNNEL_DEL,
+	NFGATE_CMD_PREFIXES_LOAD,
+	NFGATE_CMD_TUNNEL_LOOKUP,
 	__NFGATE_CMD_MAX
 };
 #define NFGATE_CMD_MAX (__NFGATE_CMD_MAX - 1)
@@ -285,6 +434,9 @@ enum nfgate_attr {
 	NFGATE_A_DNS,
 	NFGATE_A_FORGED,
 	NFGATE_A_DNS_REPLY,
+	NFGATE_A_TUNNEL,
+	NFGATE_A_PREFIXES,
+	NFGATE_A_LOOKUP,
 	__NFGATE_A_LAST
 };
 #define NFGATE_A_MAX (__NFGATE_A_LAST - 1)
@@ -402,6 +554,120 @@ enum nfgate_dns_reply_attr {
 	__NFGATE_DNS_REPLY_A_LAST
 };
 #define NFGATE_DNS_REPLY_A_MAX (__NFGATE_DNS_REPLY_A_LAST - 1)
+
+enum nfgate_tunnel_attr {
+	NFGATE_TUNNEL_A_UNSPEC,
+	NFGATE_TUNNEL_A_ENABLED,
+	NFGATE_TUNNEL_A_STATE,
+	NFGATE_TUNNEL_A_SINCE_MS,
+	NFGATE_TUNNEL_A_FAIL,
+	NFGATE_TUNNEL_A_ACTIVE,
+	NFGATE_TUNNEL_A_UDP,
+	NFGATE_TUNNEL_A_UDP_MARK,
+	NFGATE_TUNNEL_A_CHECK_MARK,
+	NFGATE_TUNNEL_A_SERVERS,
+	NFGATE_TUNNEL_A_SERVER,
+	NFGATE_TUNNEL_A_LIST,
+	NFGATE_TUNNEL_A_FLOWS,
+	NFGATE_TUNNEL_A_PAD,
+	__NFGATE_TUNNEL_A_LAST
+};
+#define NFGATE_TUNNEL_A_MAX (__NFGATE_TUNNEL_A_LAST - 1)
+
+enum nfgate_tsrv_attr {
+	NFGATE_TSRV_A_UNSPEC,
+	NFGATE_TSRV_A_NAME,
+	NFGATE_TSRV_A_ADDR,
+	NFGATE_TSRV_A_PORT,
+	NFGATE_TSRV_A_REDIR_PORT,
+	NFGATE_TSRV_A_UDP_PORT,
+	NFGATE_TSRV_A_STATE,
+	NFGATE_TSRV_A_RTT_US,
+	NFGATE_TSRV_A_SINCE_MS,
+	NFGATE_TSRV_A_REDIRECTED,
+	NFGATE_TSRV_A_PAD,
+	__NFGATE_TSRV_A_LAST
+};
+#define NFGATE_TSRV_A_MAX (__NFGATE_TSRV_A_LAST - 1)
+
+enum nfgate_tlist_attr {
+	NFGATE_TLIST_A_UNSPEC,
+	NFGATE_TLIST_A_LIST,
+	NFGATE_TLIST_A_PREFIXES,
+	NFGATE_TLIST_A_RANGES,
+	NFGATE_TLIST_A_TAG,
+	NFGATE_TLIST_A_BUILD_US,
+	NFGATE_TLIST_A_LOADING,
+	NFGATE_TLIST_A_PAD,
+	__NFGATE_TLIST_A_LAST
+};
+#define NFGATE_TLIST_A_MAX (__NFGATE_TLIST_A_LAST - 1)
+
+enum nfgate_prefixes_attr {
+	NFGATE_PREFIXES_A_UNSPEC,
+	NFGATE_PREFIXES_A_LIST,
+	NFGATE_PREFIXES_A_FLAGS,
+	NFGATE_PREFIXES_A_PREFIX4,
+	NFGATE_PREFIXES_A_TAG,
+	NFGATE_PREFIXES_A_PAD,
+	__NFGATE_PREFIXES_A_LAST
+};
+#define NFGATE_PREFIXES_A_MAX (__NFGATE_PREFIXES_A_LAST - 1)
+
+enum nfgate_lookup_attr {
+	NFGATE_LOOKUP_A_UNSPEC,
+	NFGATE_LOOKUP_A_DADDR,
+	NFGATE_LOOKUP_A_SADDR,
+	NFGATE_LOOKUP_A_VERDICT,
+	NFGATE_LOOKUP_A_REASON,
+	__NFGATE_LOOKUP_A_LAST
+};
+#define NFGATE_LOOKUP_A_MAX (__NFGATE_LOOKUP_A_LAST - 1)
+
+enum nfgate_tunnel_state {
+	NFGATE_TUNNEL_UNKNOWN,		/* no agent verdict yet: counts as up */
+	NFGATE_TUNNEL_UP,
+	NFGATE_TUNNEL_DOWN,
+	__NFGATE_TUNNEL_STATE_LAST
+};
+#define NFGATE_TUNNEL_STATE_MAX (__NFGATE_TUNNEL_STATE_LAST - 1)
+
+enum nfgate_tunnel_fail {
+	NFGATE_TUNNEL_FAIL_OPEN,	/* tunnel down: direct */
+	NFGATE_TUNNEL_FAIL_CLOSED,	/* tunnel down: dropped */
+	__NFGATE_TUNNEL_FAIL_LAST
+};
+#define NFGATE_TUNNEL_FAIL_MAX (__NFGATE_TUNNEL_FAIL_LAST - 1)
+
+enum nfgate_prefix_list {
+	NFGATE_LIST_BYPASS,		/* destinations sent direct */
+	NFGATE_LIST_FORWARD,		/* destinations always tunneled */
+	NFGATE_LIST_SRC_BYPASS,		/* LAN sources always direct */
+	NFGATE_LIST_SRC_FORWARD,	/* LAN sources always tunneled */
+	__NFGATE_LIST_LAST
+};
+#define NFGATE_LIST_MAX (__NFGATE_LIST_LAST - 1)
+
+enum nfgate_tunnel_verdict {
+	NFGATE_TUNNEL_V_DIRECT,
+	NFGATE_TUNNEL_V_TUNNEL,
+	NFGATE_TUNNEL_V_BLOCKED,	/* meant for the tunnel, which is down,
+					 * and FAIL is closed
+					 */
+	__NFGATE_TUNNEL_V_LAST
+};
+
+enum nfgate_tunnel_reason {
+	NFGATE_TUNNEL_R_OFF,		/* no tunnel, or not ENABLED */
+	NFGATE_TUNNEL_R_LOCAL,		/* LAN, router or tunnel server */
+	NFGATE_TUNNEL_R_SRC_BYPASS,
+	NFGATE_TUNNEL_R_SRC_FORWARD,
+	NFGATE_TUNNEL_R_FORWARD,
+	NFGATE_TUNNEL_R_RESERVED,	/* built-in reserved ranges */
+	NFGATE_TUNNEL_R_BYPASS,
+	NFGATE_TUNNEL_R_DEFAULT,
+	__NFGATE_TUNNEL_R_LAST
+};
 
 enum nfgate_dns_mode {
 	NFGATE_DNS_OFF,		/* replies are not looked at */
@@ -524,6 +790,23 @@ enum nfgate_stat {
 					 * namespace gone, module unloaded
 					 */
 	NFGATE_STAT_DNS_DUPLICATE,	/* copies of a held reply: dropped */
+	NFGATE_STAT_TUNNEL_TCP,		/* TCP connections redirected to ss-redir */
+	NFGATE_STAT_TUNNEL_UDP,		/* UDP flows handed to it by TPROXY */
+	NFGATE_STAT_TUNNEL_FAIL_OPEN,	/* meant for the tunnel, down: direct */
+	NFGATE_STAT_TUNNEL_BLOCKED,	/* ... dropped (FAIL closed) */
+	NFGATE_STAT_TUNNEL_NO_SOCKET,	/* UDP packets dropped: no ss-redir
+					 * socket on the UDP port
+					 */
+	NFGATE_STAT_TUNNEL_CHECKS,	/* the agent's checks redirected */
+	NFGATE_STAT_TUNNEL_R_LOCAL,	/* new LAN connections by the rule
+					 * that decided (nfgate_tunnel_reason)
+					 */
+	NFGATE_STAT_TUNNEL_R_SRC_BYPASS,
+	NFGATE_STAT_TUNNEL_R_SRC_FORWARD,
+	NFGATE_STAT_TUNNEL_R_FORWARD,
+	NFGATE_STAT_TUNNEL_R_RESERVED,
+	NFGATE_STAT_TUNNEL_R_BYPASS,
+	NFGATE_STAT_TUNNEL_R_DEFAULT,
 	__NFGATE_STAT_LAST
 };
 #define NFGATE_STAT_MAX (__NFGATE_STAT_LAST - 1)
@@ -544,6 +827,10 @@ enum nfgate_event {
 	NFGATE_EVENT_DNS_FORGED,	/* a reply judged forged */
 	NFGATE_EVENT_DNS,		/* DNS settings changed */
 	NFGATE_EVENT_FORGED,		/* forged set changed (sizes only) */
+	NFGATE_EVENT_TUNNEL,		/* tunnel configuration changed */
+	NFGATE_EVENT_TUNNEL_STATE,	/* STATE, ACTIVE or a server's STATE */
+	NFGATE_EVENT_TUNNEL_DEL,
+	NFGATE_EVENT_PREFIXES,		/* a prefix list was replaced */
 	__NFGATE_EVENT_LAST
 };
 #define NFGATE_EVENT_MAX (__NFGATE_EVENT_LAST - 1)
