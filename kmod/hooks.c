@@ -8,10 +8,13 @@
  *   ingress       PRE_ROUTING   conntrack (-200)
  *                               nfgate_pre_routing (-199): uplink rx
  *                                 accounting, anti-spoofing, pinning of
- *                                 connections that arrive on an uplink
+ *                                 connections that arrive on an uplink;
+ *                                 from the LAN: UDP into the tunnel by
+ *                                 TPROXY (tunnel.c)
  *                               mangle (-150)
  *                               nfgate_nat_pre (DNAT, -100, nat.c): port
- *                                 forwards and hairpin
+ *                                 forwards and hairpin; TCP from the LAN
+ *                                 into the tunnel by REDIRECT (tunnel.c)
  *                               nfgate_pre_routing_last (LAST): a DNS reply
  *                                 from an uplink, de-NATed, is judged and
  *                                 passed, dropped or held (dns.c)
@@ -23,6 +26,8 @@
  *   router's own  LOCAL_OUT     conntrack (-200)
  *                               nfgate_local_out (-149): the same, for
  *                                 the router's own queries and connections
+ *                               nfgate_nat_out (DNAT, -100, nat.c): the
+ *                                 agent's tunnel checks into ss-redir
  *   egress        POST_ROUTING  nfgate_nat_post (SNAT, 100, nat.c):
  *                                 masquerade on the uplink, hairpin SNAT
  *                               nfgate_post_routing (101): uplink tx
@@ -54,7 +59,7 @@ static unsigned int nfgate_pre_routing(void *priv, struct sk_buff *skb,
 	nfgate_stat_inc(nn, NFGATE_STAT_PRE_ROUTING);
 	up = nfgate_uplink_by_ifindex(nn, state->in->ifindex);
 	if (!up)
-		return NF_ACCEPT;
+		return nfgate_tunnel_tproxy(nn, skb, state);
 	nfgate_uplink_account(up, NFGATE_DIR_RX, skb->len);
 	if (nfgate_antispoof_drop(nn, skb))
 		return NF_DROP;

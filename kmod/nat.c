@@ -12,6 +12,9 @@
  *   POST_ROUTING (SNAT priority): masquerade toward the uplink a connection
  *     leaves by (source = that uplink's address now), and hairpin SNAT on
  *     the LAN so the LAN server's reply comes back through the router.
+ *   And for the tunnel (tunnel.c): at PRE_ROUTING, a LAN connection that is
+ *   no port forward may be redirected to ss-redir; at LOCAL_OUT (DNAT
+ *   priority), the agent's checks go to the ss-redir of the server checked.
  *
  * Masqueraded connections are forgotten by the NAT core's own notifiers when
  * their device goes down or loses the address.
@@ -69,7 +72,7 @@ static unsigned int nfgate_nat_pre(void *priv, struct sk_buff *skb,
 		}
 	}
 	if (!pf)
-		return NF_ACCEPT;
+		return in_up ? NF_ACCEPT : nfgate_tunnel_redirect(nn, skb, ct);
 	atomic64_inc(&pf->hits);
 	nfgate_stat_inc(nn, NFGATE_STAT_PORT_FORWARDED);
 	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
@@ -114,6 +117,13 @@ static unsigned int nfgate_nat_post(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/* The router's own connections: the tunnel's checks (tunnel.c). */
+static unsigned int nfgate_nat_out(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	return nfgate_tunnel_nat_out(nfgate_pernet(state->net), skb);
+}
+
 static const struct nf_hook_ops nfgate_nat_ops[] = {
 	{
 		.hook		= nfgate_nat_pre,
@@ -126,6 +136,12 @@ static const struct nf_hook_ops nfgate_nat_ops[] = {
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_POST_ROUTING,
 		.priority	= NF_IP_PRI_NAT_SRC,
+	},
+	{
+		.hook		= nfgate_nat_out,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP_PRI_NAT_DST,
 	},
 };
 

@@ -108,6 +108,56 @@ static const struct nla_policy nfgate_forged_policy[NFGATE_FORGED_A_MAX + 1] = {
 	[NFGATE_FORGED_A_PREFIX6]	= NLA_POLICY_EXACT_LEN(sizeof(struct nfgate_prefix6)),
 };
 
+static const struct nla_policy nfgate_tsrv_policy[NFGATE_TSRV_A_MAX + 1] = {
+	[NFGATE_TSRV_A_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = NFGATE_TUNNEL_NAME_MAX - 1 },
+	[NFGATE_TSRV_A_ADDR]	= { .type = NLA_BE32 },
+	[NFGATE_TSRV_A_PORT]	= { .type = NLA_BE16 },
+	[NFGATE_TSRV_A_REDIR_PORT] = { .type = NLA_BE16 },
+	[NFGATE_TSRV_A_UDP_PORT] = { .type = NLA_BE16 },
+	[NFGATE_TSRV_A_STATE]	= NLA_POLICY_MAX(NLA_U8, NFGATE_TUNNEL_STATE_MAX),
+	[NFGATE_TSRV_A_RTT_US]	= { .type = NLA_U32 },
+	[NFGATE_TSRV_A_SINCE_MS] = NFGATE_RO("server SINCE_MS is read-only"),
+	[NFGATE_TSRV_A_REDIRECTED] = NFGATE_RO("server REDIRECTED is read-only"),
+	[NFGATE_TSRV_A_PAD]	= NFGATE_RO("PAD is not an input"),
+};
+
+/* The SERVERS nest holds SERVER nests only. */
+static const struct nla_policy nfgate_tservers_policy[NFGATE_TUNNEL_A_MAX + 1] = {
+	[NFGATE_TUNNEL_A_SERVER] = NLA_POLICY_NESTED(nfgate_tsrv_policy),
+};
+
+static const struct nla_policy nfgate_tunnel_policy[NFGATE_TUNNEL_A_MAX + 1] = {
+	[NFGATE_TUNNEL_A_ENABLED]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[NFGATE_TUNNEL_A_STATE]		= NLA_POLICY_MAX(NLA_U8, NFGATE_TUNNEL_STATE_MAX),
+	[NFGATE_TUNNEL_A_SINCE_MS]	= NFGATE_RO("tunnel SINCE_MS is read-only"),
+	[NFGATE_TUNNEL_A_FAIL]		= NLA_POLICY_MAX(NLA_U8, NFGATE_TUNNEL_FAIL_MAX),
+	[NFGATE_TUNNEL_A_ACTIVE]	= NLA_POLICY_MAX(NLA_U8, NFGATE_TUNNEL_SERVERS_MAX),
+	[NFGATE_TUNNEL_A_UDP]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[NFGATE_TUNNEL_A_UDP_MARK]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[NFGATE_TUNNEL_A_CHECK_MARK]	= { .type = NLA_U32 },
+	[NFGATE_TUNNEL_A_SERVERS]	= NLA_POLICY_NESTED(nfgate_tservers_policy),
+	[NFGATE_TUNNEL_A_SERVER]	= NFGATE_RO("SERVER belongs inside SERVERS"),
+	[NFGATE_TUNNEL_A_LIST]		= NFGATE_RO("tunnel LIST is read-only"),
+	[NFGATE_TUNNEL_A_FLOWS]		= NFGATE_RO("tunnel FLOWS is read-only"),
+	[NFGATE_TUNNEL_A_PAD]		= NFGATE_RO("PAD is not an input"),
+};
+
+static const struct nla_policy nfgate_prefixes_policy[NFGATE_PREFIXES_A_MAX + 1] = {
+	[NFGATE_PREFIXES_A_LIST]	= NLA_POLICY_MAX(NLA_U8, NFGATE_LIST_MAX),
+	[NFGATE_PREFIXES_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, __NFGATE_PREFIXES_F_ALL),
+	[NFGATE_PREFIXES_A_PREFIX4]	= NLA_POLICY_EXACT_LEN(sizeof(struct nfgate_prefix4)),
+	[NFGATE_PREFIXES_A_TAG]		= { .type = NLA_U64 },
+	[NFGATE_PREFIXES_A_PAD]		= NFGATE_RO("PAD is not an input"),
+};
+
+static const struct nla_policy nfgate_lookup_policy[NFGATE_LOOKUP_A_MAX + 1] = {
+	[NFGATE_LOOKUP_A_DADDR]		= { .type = NLA_BE32 },
+	[NFGATE_LOOKUP_A_SADDR]		= { .type = NLA_BE32 },
+	[NFGATE_LOOKUP_A_VERDICT]	= NFGATE_RO("lookup VERDICT is an answer"),
+	[NFGATE_LOOKUP_A_REASON]	= NFGATE_RO("lookup REASON is an answer"),
+};
+
 static const struct nla_policy nfgate_policy[NFGATE_A_MAX + 1] = {
 	[NFGATE_A_LAN]		= NLA_POLICY_NESTED(nfgate_lan_policy),
 	[NFGATE_A_UPLINK]	= NLA_POLICY_NESTED(nfgate_uplink_policy),
@@ -121,6 +171,9 @@ static const struct nla_policy nfgate_policy[NFGATE_A_MAX + 1] = {
 	[NFGATE_A_DNS]		= NLA_POLICY_NESTED(nfgate_dns_policy),
 	[NFGATE_A_FORGED]	= NLA_POLICY_NESTED(nfgate_forged_policy),
 	[NFGATE_A_DNS_REPLY]	= NFGATE_RO("DNS_REPLY is sent by the kernel only"),
+	[NFGATE_A_TUNNEL]	= NLA_POLICY_NESTED(nfgate_tunnel_policy),
+	[NFGATE_A_PREFIXES]	= NLA_POLICY_NESTED(nfgate_prefixes_policy),
+	[NFGATE_A_LOOKUP]	= NLA_POLICY_NESTED(nfgate_lookup_policy),
 };
 
 static void *nfgate_put_hdr(struct sk_buff *skb, struct genl_info *info,
@@ -539,6 +592,110 @@ static int nfgate_forged_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return nfgate_forged_doit(info, true);
 }
 
+static int nfgate_tunnel_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = nfgate_put_hdr(msg, info, NFGATE_CMD_TUNNEL_GET);
+	mutex_lock(&nn->lock);
+	err = hdr ? nfgate_tunnel_fill(msg, nn, true) : -EMSGSIZE;
+	if (!err && nla_put_u32(msg, NFGATE_A_GENERATION, nn->generation))
+		err = -EMSGSIZE;
+	mutex_unlock(&nn->lock);
+	if (err) {
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG(info->extack, "no tunnel is configured");
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int nfgate_tunnel_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
+	struct nlattr *tb[NFGATE_TUNNEL_A_MAX + 1];
+	int err;
+
+	err = nfgate_parse_nest(info, NFGATE_A_TUNNEL, tb, NFGATE_TUNNEL_A_MAX,
+				nfgate_tunnel_policy);
+	if (err)
+		return err;
+	mutex_lock(&nn->lock);
+	err = nfgate_tunnel_set(nn, tb, info->extack);
+	mutex_unlock(&nn->lock);
+	return err;
+}
+
+static int nfgate_tunnel_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
+	int err;
+
+	mutex_lock(&nn->lock);
+	err = nfgate_tunnel_del(nn, info->extack);
+	mutex_unlock(&nn->lock);
+	return err;
+}
+
+static int nfgate_prefixes_load_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
+	struct nlattr *tb[NFGATE_PREFIXES_A_MAX + 1];
+	struct nfgate_tunnel *t;
+	int err;
+
+	err = nfgate_parse_nest(info, NFGATE_A_PREFIXES, tb,
+				NFGATE_PREFIXES_A_MAX, nfgate_prefixes_policy);
+	if (err)
+		return err;
+	mutex_lock(&nn->lock);
+	t = rcu_dereference_protected(nn->tunnel, lockdep_is_held(&nn->lock));
+	if (t) {
+		err = nfgate_prefixes_load(nn, t, info->attrs[NFGATE_A_PREFIXES],
+					   tb, info->snd_portid, info->extack);
+	} else {
+		NL_SET_ERR_MSG(info->extack, "no tunnel is configured");
+		err = -ENOENT;
+	}
+	mutex_unlock(&nn->lock);
+	return err;
+}
+
+static int nfgate_tunnel_lookup_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
+	struct nlattr *tb[NFGATE_LOOKUP_A_MAX + 1];
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	err = nfgate_parse_nest(info, NFGATE_A_LOOKUP, tb, NFGATE_LOOKUP_A_MAX,
+				nfgate_lookup_policy);
+	if (err)
+		return err;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = nfgate_put_hdr(msg, info, NFGATE_CMD_TUNNEL_LOOKUP);
+	err = hdr ? nfgate_tunnel_lookup(msg, nn, tb, info->extack) : -EMSGSIZE;
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static const struct genl_ops nfgate_ops[] = {
 	{
 		.cmd = NFGATE_CMD_LAN_GET,
@@ -618,6 +775,29 @@ static const struct genl_ops nfgate_ops[] = {
 		.cmd = NFGATE_CMD_FORGED_DEL,
 		.doit = nfgate_forged_del_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFGATE_CMD_TUNNEL_GET,
+		.doit = nfgate_tunnel_get,
+	},
+	{
+		.cmd = NFGATE_CMD_TUNNEL_SET,
+		.doit = nfgate_tunnel_set_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFGATE_CMD_TUNNEL_DEL,
+		.doit = nfgate_tunnel_del_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFGATE_CMD_PREFIXES_LOAD,
+		.doit = nfgate_prefixes_load_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFGATE_CMD_TUNNEL_LOOKUP,
+		.doit = nfgate_tunnel_lookup_doit,
 	},
 };
 
@@ -838,6 +1018,18 @@ void nfgate_notify_dns_reply(struct nfgate_net *nn,
 		nfgate_event_send_gfp(nn, msg, hdr,
 				      nfgate_dns_reply_fill(msg, nn, rep),
 				      GFP_ATOMIC);
+}
+
+/* With nn->lock held: the tunnel after a change (before, for a deletion). */
+void nfgate_notify_tunnel(struct nfgate_net *nn, enum nfgate_event event)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nfgate_event_new(nn, event, &hdr);
+	if (msg)
+		nfgate_event_send(nn, msg, hdr,
+				  nfgate_tunnel_fill(msg, nn, false));
 }
 
 int __init nfgate_genl_register(void)

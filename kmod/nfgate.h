@@ -21,10 +21,12 @@
 #include <uapi/linux/nfgate.h>
 
 #include "addrset.h"
+#include "cidrset.h"
 #include "dns.h"
 #include "dnsguard.h"
 
 struct genl_info;
+struct nf_conn;
 struct netlink_ext_ack;
 struct sk_buff;
 
@@ -230,6 +232,59 @@ struct nfgate_dns_report {
 	u32 lead_us;
 };
 
+/* --- the shadowsocks tunnel (tunnel.c, prefixes.c) --- */
+
+/* One prefix list, built into sorted ranges and replaced as a whole (RCU). */
+struct nfgate_pset {
+	struct rcu_head rcu;
+	struct ng_cidrset set;
+	u32 prefixes;			/* given by the loader */
+	u32 build_us;
+	u64 tag;
+	u32 buf[];			/* lo[n], then hi[n] */
+};
+
+struct nfgate_tsrv {
+	char name[NFGATE_TUNNEL_NAME_MAX];
+	__be32 addr;
+	__be16 port;
+	__be16 redir_port;
+	__be16 udp_port;
+	u8 state;
+	u32 rtt_us;
+	u64 since_ms;
+	atomic64_t redirected;
+};
+
+/* The servers, replaced as a whole (RCU). */
+struct nfgate_tservers {
+	struct rcu_head rcu;
+	u32 n;
+	struct nfgate_tsrv s[];
+};
+
+struct nfgate_tunnel {
+	/* Written under nn->lock, read locklessly. */
+	u8 enabled;
+	u8 state;			/* enum nfgate_tunnel_state */
+	u8 fail;			/* enum nfgate_tunnel_fail */
+	u8 active;			/* index + 1 into servers, 0: none */
+	u8 udp;
+	u32 udp_mark;
+	u32 check_mark;
+	u64 since_ms;
+	struct nfgate_tservers __rcu *servers;
+	struct nfgate_pset __rcu *list[__NFGATE_LIST_LAST];
+	/* A load in progress (PREFIXES_LOAD), under nn->lock. */
+	struct ng_cidr4 *stage;
+	u32 n_stage;
+	u32 stage_cap;
+	u8 stage_list;
+	bool loading;
+	u32 stage_portid;
+	struct rcu_head rcu;
+};
+
 struct nfgate_net {
 	struct net *net;
 	struct mutex lock;		/* configuration writers, after RTNL */
@@ -254,6 +309,8 @@ struct nfgate_net {
 
 	struct nfgate_dns __rcu *dns;		/* allocated on first use */
 	struct nfgate_forged __rcu *forged;
+
+	struct nfgate_tunnel __rcu *tunnel;	/* TUNNEL_SET creates it */
 };
 
 extern unsigned int nfgate_net_id;
@@ -411,6 +468,36 @@ int nfgate_forged_fill(struct sk_buff *skb, const struct nfgate_forged *f,
 		       unsigned long *pos);
 void nfgate_forged_free(struct nfgate_net *nn);
 
+/* tunnel.c */
+int nfgate_tunnel_set(struct nfgate_net *nn, struct nlattr **tb,
+		      struct netlink_ext_ack *extack);
+int nfgate_tunnel_del(struct nfgate_net *nn, struct netlink_ext_ack *extack);
+int nfgate_tunnel_fill(struct sk_buff *skb, struct nfgate_net *nn,
+		       bool flows);
+int nfgate_tunnel_lookup(struct sk_buff *skb, struct nfgate_net *nn,
+			 struct nlattr **tb, struct netlink_ext_ack *extack);
+void nfgate_tunnel_free(struct nfgate_net *nn);
+unsigned int nfgate_tunnel_redirect(struct nfgate_net *nn, struct sk_buff *skb,
+				    struct nf_conn *ct);
+unsigned int nfgate_tunnel_tproxy(struct nfgate_net *nn, struct sk_buff *skb,
+				  const struct nf_hook_state *state);
+unsigned int nfgate_tunnel_nat_out(struct nfgate_net *nn, struct sk_buff *skb);
+bool nfgate_tunnel_check_skb(struct nfgate_net *nn, const struct sk_buff *skb);
+
+/* prefixes.c (under nn->lock unless said otherwise) */
+struct nfgate_pset *nfgate_pset_build(const struct ng_cidr4 *in, u32 n,
+				      bool reserved);
+void nfgate_pset_free(struct nfgate_pset *ps);
+int nfgate_prefixes_load(struct nfgate_net *nn, struct nfgate_tunnel *t,
+			 const struct nlattr *nest, struct nlattr **tb,
+			 u32 portid, struct netlink_ext_ack *extack);
+void nfgate_prefixes_stage_free(struct nfgate_tunnel *t);
+int nfgate_prefixes_fill(struct sk_buff *skb, struct nfgate_net *nn,
+			 struct nfgate_tunnel *t);
+/* Under RCU: is @addr (network order) in list @l? */
+bool nfgate_pset_contains(struct nfgate_tunnel *t, enum nfgate_prefix_list l,
+			  __be32 addr);
+
 /* netlink.c */
 int nfgate_genl_register(void);
 void nfgate_genl_unregister(void);
@@ -424,6 +511,7 @@ void nfgate_notify_portfwd(struct nfgate_net *nn, enum nfgate_event event,
 void nfgate_notify_dns(struct nfgate_net *nn, enum nfgate_event event);
 void nfgate_notify_dns_reply(struct nfgate_net *nn,
 			     const struct nfgate_dns_report *rep);
+void nfgate_notify_tunnel(struct nfgate_net *nn, enum nfgate_event event);
 
 static inline bool nfgate_configured(const struct nfgate_net *nn)
 {

@@ -264,14 +264,18 @@ unsigned int nfgate_steer_forward(struct nfgate_net *nn, struct sk_buff *skb,
 			    from_lan);
 }
 
-/* LOCAL_OUT: the router's own traffic, unless its socket chose a device. */
+/*
+ * LOCAL_OUT: the router's own traffic, unless its socket chose a device or
+ * it is the agent's tunnel check (it goes to the local ss-redir).
+ */
 unsigned int nfgate_steer_local_out(struct nfgate_net *nn, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	struct nfgate_uplink *out_up;
 	struct dst_entry *dst = skb_dst(skb);
 
-	if (!dst || (skb->sk && skb->sk->sk_bound_dev_if))
+	if (!dst || (skb->sk && skb->sk->sk_bound_dev_if) ||
+	    nfgate_tunnel_check_skb(nn, skb))
 		return NF_ACCEPT;
 	out_up = nfgate_uplink_by_ifindex(nn, dst->dev->ifindex);
 	if (!out_up)

@@ -230,8 +230,8 @@
  *       NFGATE_TLIST_A_TAG: NLA_U64, what the loader put in its COMMIT
  *       NFGATE_TLIST_A_BUILD_US: NLA_U32, how long the last COMMIT took
  *         to build the set
- *       NFGATE_TLIST_A_LOADING: NLA_U32, prefixes staged by a load in
- *         progress (0: none)
+ *       NFGATE_TLIST_A_LOADING: NLA_U32, only while a load of this list
+ *         is in progress: the prefixes staged so far
  *     NFGATE_TUNNEL_A_FLOWS: NLA_U32 RO, connections in the tunnel now
  *       (conntrack entries marked NFGATE_MARK_ID_TUNNEL)
  *   NFGATE_A_GENERATION: NLA_U32 RO
