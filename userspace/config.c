@@ -522,9 +522,9 @@ void nfg_forward_args(char *buf, size_t len, const struct nfg_forward *fw)
 
 /* --- the config file ------------------------------------------------------- */
 
-enum sect { S_NONE, S_LAN, S_SETTINGS, S_UPLINK, S_FORWARD, S_DNS, S_SKIP };
+enum sect { S_NONE, S_LAN, S_SETTINGS, S_UPLINK, S_FORWARD, S_DNS, S_TUNNEL, S_SERVER, S_SKIP };
 
-#define SECTIONS "[lan], [settings], [dns], [uplink IFNAME] or [forward tcp|udp PORT]"
+#define SECTIONS "[lan], [settings], [dns], [uplink IFNAME], [forward tcp|udp PORT], [tunnel] or [server NAME]"
 
 struct parser;
 
@@ -548,6 +548,7 @@ struct parser {
 	struct nfg_uplink *up;		/* current [uplink] */
 	struct nfg_conf_uplink *cu;	/* ... with its health settings */
 	struct nfg_conf_forward *fw;	/* current [forward] */
+	struct nfg_conf_server *srv;	/* current [server] */
 	int seen[MAX_KEYS];		/* line of each key in this section */
 	unsigned int lan_seen;		/* keys of [lan] given, even if bad */
 	bool bad_lan_header;		/* reported, do not say "missing" */
@@ -1187,6 +1188,86 @@ static bool single_header(struct parser *p, const char *word, const char *name,
 	return true;
 }
 
+/* [server NAME]: the tunnel's servers, in order of preference */
+static void server_header(struct parser *p, const char *name, const char *rest)
+{
+	struct nfg_conf_tunnel *t = &p->cfg->tunnel;
+	struct nfg_conf_server *srv;
+
+	if (!*name || *rest) {
+		perr(p, p->line, "[server]: expected [server NAME]");
+		return;
+	}
+	if (strlen(name) >= NFGATE_TUNNEL_NAME_MAX ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+	    strlen(name)) {
+		perr(p, p->line, "[server %.40s]: a name is 1..%d letters, digits, '_', '.' or '-'",
+		     name, NFGATE_TUNNEL_NAME_MAX - 1);
+		return;
+	}
+	for (size_t i = 0; i < t->n_servers; i++) {
+		if (!strcmp(t->servers[i].name, name)) {
+			perr(p, p->line, "duplicate section [server %s] (first at line %d)",
+			     name, t->servers[i].line);
+			return;
+		}
+	}
+	if (t->n_servers == NFGATE_TUNNEL_SERVERS_MAX) {
+		perr(p, p->line, "[server %s]: more than %d servers", name,
+		     NFGATE_TUNNEL_SERVERS_MAX);
+		return;
+	}
+	srv = &t->servers[t->n_servers++];
+	memset(srv, 0, sizeof(*srv));
+	snprintf(srv->name, sizeof(srv->name), "%s", name);
+	srv->line = p->line;
+	srv->port = NFG_TUNNEL_DEFAULT_SERVER_PORT;
+	p->srv = srv;
+	p->sect = S_SERVER;
+}
+
+/* A key of [tunnel] or [server NAME] (tunnel.c parses the values). */
+static void tunnel_key_value(struct parser *p, const char *key, const char *val)
+{
+	static const char *const skeys[] = { "address", "port", "password", "method" };
+	struct nfg_conf_tunnel *t = &p->cfg->tunnel;
+	int i = -1, *line = NULL, ret;
+	char err[256];
+
+	if (p->sect == S_TUNNEL) {
+		i = nfg_tunnel_key_index(key);
+		line = i >= 0 ? &t->key_line[i] : NULL;
+	} else {
+		for (size_t k = 0; k < sizeof(skeys) / sizeof(skeys[0]); k++)
+			if (!strcmp(skeys[k], key))
+				i = (int)k;
+		line = i >= 0 ? &p->srv->key_line[i] : NULL;
+	}
+	if (!line) {
+		if (p->sect == S_TUNNEL)
+			perr(p, p->line, "%s: unknown key in [tunnel] (expected %s)", key,
+			     nfg_tunnel_keys());
+		else
+			perr(p, p->line, "%s: unknown key in [server %s] (expected %s)", key,
+			     p->srv->name, nfg_server_keys());
+		return;
+	}
+	if (*line) {
+		perr(p, p->line, "%s: duplicate key in %s (first at line %d)", key,
+		     p->sect == S_TUNNEL ? "[tunnel]" : "[server]", *line);
+		return;
+	}
+	*line = p->line;
+	if (!*val) {
+		perr(p, p->line, "%s: missing value", key);
+		return;
+	}
+	ret = p->sect == S_TUNNEL ? nfg_tunnel_key(t, key, val, err, sizeof(err)) :
+				    nfg_server_key(p->srv, key, val, err, sizeof(err));
+	if (ret)
+		perr(p, p->line, "%s: %s", key, err);
+}
+
 static void section_header(struct parser *p, char *s)
 {
 	struct nfg_config *cfg = p->cfg;
@@ -1231,6 +1312,12 @@ static void section_header(struct parser *p, char *s)
 		uplink_header(p, name, rest);
 	} else if (!strcmp(word, "forward")) {
 		forward_header(p, name, rest);
+	} else if (!strcmp(word, "tunnel")) {
+		if (!single_header(p, word, name, &cfg->has_tunnel, &cfg->tunnel.line))
+			return;
+		p->sect = S_TUNNEL;
+	} else if (!strcmp(word, "server")) {
+		server_header(p, name, rest);
 	} else if (!*word) {
 		perr(p, p->line, "empty section header, expected " SECTIONS);
 	} else {
@@ -1275,6 +1362,10 @@ static void key_value(struct parser *p, char *s)
 		return;		/* the bad header was reported */
 	if (p->sect == S_NONE) {
 		perr(p, p->line, "%s: key outside of a section, expected " SECTIONS " first", key);
+		return;
+	}
+	if (p->sect == S_TUNNEL || p->sect == S_SERVER) {
+		tunnel_key_value(p, key, val);
 		return;
 	}
 	for (k = p->keys, i = 0; k->name; k++, i++)
@@ -1524,6 +1615,11 @@ static void check_complete(struct parser *p)
 		check_forward(p, &cfg->forwards[i]);
 	if (cfg->has_dns)
 		check_dns(p);
+	if (cfg->has_tunnel)
+		nfg_conf_tunnel_check(&cfg->tunnel, p->file, p->errs);
+	else if (cfg->tunnel.n_servers)
+		perr(p, cfg->tunnel.servers[0].line,
+		     "[server %s]: a server needs the [tunnel] section", cfg->tunnel.servers[0].name);
 }
 
 int nfg_config_parse(FILE *f, const char *name, struct nfg_config *cfg,
@@ -1538,6 +1634,7 @@ int nfg_config_parse(FILE *f, const char *name, struct nfg_config *cfg,
 	cfg->dns.learn = true;
 	snprintf(cfg->dns.learned_file, sizeof(cfg->dns.learned_file), "%s", NFG_LEARNED_DEFAULT);
 	cfg->dns.canary_interval_ms = NFG_CANARY_INTERVAL_DEFAULT;
+	nfg_conf_tunnel_defaults(&cfg->tunnel);
 	while ((n = getline(&buf, &cap, f)) >= 0) {
 		p.line++;
 		if (n && buf[n - 1] == '\n')
@@ -1580,6 +1677,7 @@ void nfg_config_free(struct nfg_config *cfg)
 	free(cfg->uplinks);
 	free(cfg->forwards);
 	nfg_forged_free(&cfg->dns.forged);
+	nfg_conf_tunnel_free(&cfg->tunnel);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -17,6 +17,7 @@
 #include "forgedset.h"
 #include "health.h"
 #include "model.h"
+#include "tunnel.h"
 
 #define NFG_CONF_DEFAULT	"/etc/nfgate/nfgate.conf"
 #define NFG_CONF_MAX_LINE	512	/* bytes, without the newline */
@@ -128,6 +129,8 @@ struct nfg_config {
 	bool has_dns;
 	struct nfg_conf_dns dns;	/* defaults without [dns]: check off */
 	int dns_line;
+	bool has_tunnel;
+	struct nfg_conf_tunnel tunnel;	/* [tunnel] and its [server NAME]s */
 };
 
 /* Error messages, each "FILE:LINE: reason" (or "FILE: reason"). */

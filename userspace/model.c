@@ -575,6 +575,19 @@ static const char *const stat_names[NFGATE_STAT_MAX + 1] = {
 	[NFGATE_STAT_DNS_HOLD_FULL] = "dns_hold_full",
 	[NFGATE_STAT_DNS_HOLD_FREED] = "dns_hold_freed",
 	[NFGATE_STAT_DNS_DUPLICATE] = "dns_duplicate",
+	[NFGATE_STAT_TUNNEL_TCP] = "tunnel_tcp",
+	[NFGATE_STAT_TUNNEL_UDP] = "tunnel_udp",
+	[NFGATE_STAT_TUNNEL_FAIL_OPEN] = "tunnel_fail_open",
+	[NFGATE_STAT_TUNNEL_BLOCKED] = "tunnel_blocked",
+	[NFGATE_STAT_TUNNEL_NO_SOCKET] = "tunnel_no_socket",
+	[NFGATE_STAT_TUNNEL_CHECKS] = "tunnel_checks",
+	[NFGATE_STAT_TUNNEL_R_LOCAL] = "tunnel_r_local",
+	[NFGATE_STAT_TUNNEL_R_SRC_BYPASS] = "tunnel_r_src_bypass",
+	[NFGATE_STAT_TUNNEL_R_SRC_FORWARD] = "tunnel_r_src_forward",
+	[NFGATE_STAT_TUNNEL_R_FORWARD] = "tunnel_r_forward",
+	[NFGATE_STAT_TUNNEL_R_RESERVED] = "tunnel_r_reserved",
+	[NFGATE_STAT_TUNNEL_R_BYPASS] = "tunnel_r_bypass",
+	[NFGATE_STAT_TUNNEL_R_DEFAULT] = "tunnel_r_default",
 };
 
 static const char *const admin_names[] = {
@@ -589,6 +602,10 @@ static const char *const oper_names[] = {
 };
 
 static const char *const event_names[NFGATE_EVENT_MAX + 1] = {
+	[NFGATE_EVENT_TUNNEL] = "tunnel",
+	[NFGATE_EVENT_TUNNEL_STATE] = "tunnel_state",
+	[NFGATE_EVENT_TUNNEL_DEL] = "tunnel_del",
+	[NFGATE_EVENT_PREFIXES] = "prefixes",
 	[NFGATE_EVENT_LAN_SET] = "lan_set",
 	[NFGATE_EVENT_LAN_DEL] = "lan_del",
 	[NFGATE_EVENT_UPLINK_NEW] = "uplink_new",

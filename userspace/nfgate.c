@@ -29,6 +29,7 @@ static const struct {
 	{ "monitor", monitor_main, monitor_usage, "Prints changes as they happen, until interrupted" },
 	{ "dump", dump_main, dump_usage, "Prints everything tab-separated, for scripts" },
 	{ "forged", forged_main, forged_usage, "Shows or changes the forged-address set of the DNS check" },
+	{ "tunnel", tunnel_main, tunnel_usage, "Shows the shadowsocks tunnel, loads its prefix lists" },
 	{ "help", help_main, help_usage, "Shows this help, or the help of a subcommand" },
 };
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

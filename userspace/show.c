@@ -16,7 +16,7 @@
 void show_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s [-j] show [lan | settings | dns | uplinks [IFNAME] | forwards | stats]\n"
+		"Usage: %s [-j] show [lan | settings | dns | uplinks [IFNAME] | forwards | stats | tunnel]\n"
 		"\n"
 		"Without an argument, shows the LAN, the settings, the DNS reply check, a\n"
 		"table of the uplinks, a table of the port forwards and the counters.\n"
@@ -652,6 +652,7 @@ int show_main(int argc, char *argv[])
 {
 	static const char *const whats[] = {
 		"lan", "settings", "dns", "uplinks", "uplink", "forwards", "forward", "stats",
+		"tunnel",
 	};
 	struct nfg_ipc ipc;
 	const char *what = argc > 1 ? argv[1] : NULL;
@@ -662,7 +663,7 @@ int show_main(int argc, char *argv[])
 		known |= !strcmp(what, whats[i]);
 	if (!known)
 		return cli_usage_error(show_usage, "show",
-				       "expected lan, settings, dns, uplinks, forwards or stats");
+				       "expected lan, settings, dns, uplinks, forwards, stats or tunnel");
 	if (argc > (what && !strncmp(what, "uplink", 6) ? 3 : 2))
 		return cli_usage_error(show_usage, "show", "too many arguments");
 	if (cli_open(&ipc))
@@ -679,6 +680,8 @@ int show_main(int argc, char *argv[])
 		ret = show_forwards(&ipc);
 	else if (!strcmp(what, "stats"))
 		ret = show_stats(&ipc);
+	else if (!strcmp(what, "tunnel"))
+		ret = tunnel_show(&ipc);
 	else if (argc == 3)
 		ret = show_uplink(&ipc, argv[2]);
 	else

@@ -30,6 +30,11 @@ void monitor_usage(FILE *f);
 void dump_usage(FILE *f);
 void forged_usage(FILE *f);
 
+/* tuncli.c: `nfgate tunnel ...`; tunnel_show() is also `nfgate show tunnel`. */
+int tunnel_main(int argc, char *argv[]);
+void tunnel_usage(FILE *f);
+int tunnel_show(struct nfg_ipc *ipc);
+
 struct nfg_msg;
 /*
  * The health state of each uplink as the monitor last saw it, to print

@@ -223,7 +223,12 @@ int main(void)
 		  "\"dns_passed\":null,\"dns_dropped\":null,\"dns_held\":null,"
 		  "\"dns_superseded\":null,\"dns_expired\":null,\"dns_expired_drop\":null,"
 		  "\"dns_logged\":null,\"dns_late\":null,\"dns_hold_full\":null,"
-		  "\"dns_hold_freed\":null,\"dns_duplicate\":null}\n",
+		  "\"dns_hold_freed\":null,\"dns_duplicate\":null,\"tunnel_tcp\":null,\"tunnel_udp\":null,"
+		  "\"tunnel_fail_open\":null,\"tunnel_blocked\":null,\"tunnel_no_socket\":null,"
+		  "\"tunnel_checks\":null,\"tunnel_r_local\":null,\"tunnel_r_src_bypass\":null,"
+		  "\"tunnel_r_src_forward\":null,\"tunnel_r_forward\":null,"
+		  "\"tunnel_r_reserved\":null,\"tunnel_r_bypass\":null,"
+		  "\"tunnel_r_default\":null}\n",
 	       "stats: every counter of enum nfgate_stat, PAD left out");
 	for (unsigned int i = 1; i <= NFGATE_STAT_MAX; i++)
 		if (i != NFGATE_STAT_PAD && !nfg_stat_name(i))
