@@ -24,6 +24,7 @@
 #include "ipc.h"
 #include "log.h"
 #include "loop.h"
+#include "tunagent.h"
 
 /* The host tests point this at their fake kernel. */
 int (*agent_ipc_open)(struct nfg_ipc *ipc) = nfg_ipc_open;
@@ -37,6 +38,8 @@ struct agent {
 	bool health_on;
 	struct dagent dns;
 	bool dns_on;
+	struct tagent tunnel;		/* [tunnel]: ss-redir, checks, failover */
+	bool tunnel_on;
 };
 
 static void usage(FILE *f)
@@ -90,6 +93,23 @@ static int apply(const struct nfg_config *cfg)
 	return err;
 }
 
+/* The tunnel of cfg: started, reconfigured, or stopped and removed. */
+static void tunnel_sync(struct agent *a, const struct nfg_config *cfg)
+{
+	if (!cfg->has_tunnel) {
+		if (a->tunnel_on)
+			tagent_stop(&a->tunnel);
+		a->tunnel_on = false;
+		tagent_remove(agent_ipc_open);
+	} else if (a->tunnel_on) {
+		tagent_reconfigure(&a->tunnel, cfg);
+	} else if (tagent_start(&a->tunnel, &a->loop, cfg, agent_ipc_open) == 0) {
+		a->tunnel_on = true;
+	} else {
+		log_err("tunnel: not started");
+	}
+}
+
 static void reload(struct agent *a)
 {
 	struct nfg_config cfg;
@@ -107,6 +127,7 @@ static void reload(struct agent *a)
 		hagent_reconfigure(&a->health, &cfg);
 	if (a->dns_on)
 		dagent_reconfigure(&a->dns, &cfg);
+	tunnel_sync(a, &cfg);
 	nfg_config_free(&a->cfg);
 	a->cfg = cfg;
 }
@@ -228,6 +249,7 @@ int main(int argc, char *argv[])
 		a.dns_on = true;
 	else
 		log_err("dns: %s, the forged set is not kept", strerror(errno));
+	tunnel_sync(&a, &a.cfg);
 	log_info("running (pid %d)", (int)getpid());
 	ret = loop_run(&a.loop);
 	if (ret < 0) {
@@ -235,6 +257,8 @@ int main(int argc, char *argv[])
 		ret = 1;
 	}
 out:
+	if (a.tunnel_on)
+		tagent_stop(&a.tunnel);
 	if (a.health_on)
 		hagent_stop(&a.health);
 	if (a.dns_on)
