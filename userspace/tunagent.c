@@ -55,10 +55,11 @@ bool ta_health_result(struct ta_health *h, bool ok, uint32_t rtt_us, uint32_t ok
 	}
 	if (h->state == old)
 		return false;
-	if (old == NFGATE_TUNNEL_DOWN)
-		h->was_down = true;
-	if (h->state == NFGATE_TUNNEL_UP)
+	if (h->state == NFGATE_TUNNEL_UP) {
+		h->was_down = h->ever_up;
+		h->ever_up = true;
 		h->up_since_ms = now;
+	}
 	return true;
 }
 
@@ -514,6 +515,11 @@ static void check_done(struct ta_server *s, bool ok, const char *why, uint64_t n
 	uint8_t old = s->h.state;
 
 	check_close(s);
+	if (!ok && now - s->redir.started_ms < TA_START_GRACE_MS) {
+		/* ss-redir may not listen yet: not a verdict on the server */
+		s->next_check_ms = now + ta->conf.retry_ms;
+		return;
+	}
 	if (!ok)
 		snprintf(s->why, sizeof(s->why), "%s", why);
 	if (ta_health_result(&s->h, ok, rtt, ta->conf.oks, ta->conf.fails, now)) {

@@ -17,7 +17,8 @@
  *   otherwise) within check_timeout_ms. check_fails failures in a row: the
  *   server is down (after a failure the next check comes after
  *   check_retry_ms); check_oks successes: up; its ss-redir dying: down at
- *   once.
+ *   once. Failures in the first TA_START_GRACE_MS of an ss-redir do not
+ *   count (it may not listen yet).
  * - The servers are in order of preference (file order): the active one is
  *   the first that is up, except that one coming back after a down takes
  *   over from a working active server only after failback_ms; none up: the
@@ -49,6 +50,7 @@
 #define TA_BACKOFF_MAX_MS	30000
 #define TA_BACKOFF_RESET_MS	10000
 #define TA_FIRST_CHECK_MS	150	/* after ss-redir starts */
+#define TA_START_GRACE_MS	2000	/* failed checks then do not count */
 #define TA_PUSH_MIN_MS		1000
 #define TA_STOP_GRACE_MS	1000
 #define TA_LOG_LINES		10	/* a child's lines logged per ... */
@@ -78,7 +80,8 @@ struct ta_health {
 	uint8_t state;			/* enum nfgate_tunnel_state */
 	uint32_t oks, fails;		/* in a row */
 	uint32_t rtt_us;
-	bool was_down;			/* up again after a down */
+	bool ever_up;
+	bool was_down;			/* up again after failing once up */
 	uint64_t up_since_ms;
 };
 
@@ -90,8 +93,8 @@ bool ta_health_dead(struct ta_health *h);
 /*
  * The active server (index + 1, 0: none), servers in order of preference:
  * while the active one is up, a server before it takes over once it is up,
- * if it never was down, or for failback_ms after it came back; while the
- * active one is not up, the first server that is.
+ * unless it failed after being up: then after failback_ms of being up
+ * again; while the active one is not up, the first server that is.
  */
 unsigned int ta_select_active(unsigned int active, const struct ta_health *h, size_t n,
 			      uint64_t now, uint32_t failback_ms);

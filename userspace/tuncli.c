@@ -114,9 +114,8 @@ static void print_text(const struct nfg_tunnel *t, const struct nfg_stats *st)
 	}
 	printf("\n");
 	if (st) {
-		const char *sep = "";
+		const char *sep = "counters:";
 
-		printf("counters:");
 		for (size_t i = 0; i < N_TUNNEL_STATS; i++) {
 			if (!NFG_STAT_HAS(st, tunnel_stats[i]))
 				continue;
@@ -124,7 +123,8 @@ static void print_text(const struct nfg_tunnel *t, const struct nfg_stats *st)
 			       st->counter[tunnel_stats[i]]);
 			sep = ",";
 		}
-		printf("\n");
+		if (sep[0] == ',')
+			printf("\n");
 	}
 }
 

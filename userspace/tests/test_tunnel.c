@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,9 @@
 
 #include "config.h"
 #include "fake_kernel.h"
+#include "format.h"
 #include "harness.h"
+#include "subcommands.h"
 #include "tunagent.h"
 #include "tunnel.h"
 
@@ -227,9 +230,11 @@ static void health(void)
 	CHECK(a == 2, "ss2 first up: active");
 	CHECK(!ta_health_result(&h[0], false, 0, 1, 2, 150) && h[0].state == NFGATE_TUNNEL_UNKNOWN,
 	      "one failed check: not down yet (check_fails 2)");
+	CHECK(ta_health_result(&h[0], false, 0, 1, 2, 160) && h[0].state == NFGATE_TUNNEL_DOWN,
+	      "ss1 down before it was ever up");
 	ta_health_result(&h[0], true, 900, 1, 2, 200);
 	a = ta_select_active(a, h, 3, 200, 30000);
-	CHECK(a == 1, "ss1 up for the first time: preferred at once");
+	CHECK(a == 1, "ss1 up for the first time (a failed start is no failure): preferred at once");
 	/* ss1 dies */
 	ta_health_result(&h[0], false, 0, 1, 2, 1000);
 	CHECK(ta_health_result(&h[0], false, 0, 1, 2, 1100) && h[0].state == NFGATE_TUNNEL_DOWN,
@@ -268,6 +273,7 @@ static struct {
 	size_t ngot;
 	struct nfg_tunnel t;		/* what TUNNEL_SET sent */
 	int fail_at;			/* refuse the N-th PREFIXES_LOAD (1-based) */
+	bool have;			/* TUNNEL_GET answers tk.t */
 } tk;
 
 static void tk_ack(const struct nlmsghdr *req, int error, const char *msg)
@@ -283,6 +289,65 @@ static void tk_ack(const struct nlmsghdr *req, int error, const char *msg)
 	e->msg = *req;
 	if (msg)
 		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
+	tk.qlen += NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+static struct nlmsghdr *tk_reply(const struct nlmsghdr *req, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(tk.q + tk.qlen);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = req->nlmsg_type;
+	nlh->nlmsg_seq = req->nlmsg_seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = NFGATE_GENL_VERSION;
+	return nlh;
+}
+
+/* The tunnel as the module reports it: tk.t, plus the read-only parts. */
+static void tk_tunnel_reply(const struct nlmsghdr *req)
+{
+	struct nlmsghdr *nlh = tk_reply(req, NFGATE_CMD_TUNNEL_GET);
+	struct nlattr *nest, *ss;
+	struct nfg_tunnel t = tk.t;
+
+	t.present &= ~(1U << NFGATE_TUNNEL_A_SERVERS);
+	nfg_tunnel_put(nlh, &t);
+	/* reopen the nest nfg_tunnel_put() closed: it is the last attribute */
+	nest = (struct nlattr *)((char *)nlh + NLMSG_HDRLEN + sizeof(struct genlmsghdr));
+	mnl_attr_put_u64(nlh, NFGATE_TUNNEL_A_SINCE_MS, now_boottime_ms() - 65000);
+	mnl_attr_put_u32(nlh, NFGATE_TUNNEL_A_FLOWS, 7);
+	ss = mnl_attr_nest_start(nlh, NFGATE_TUNNEL_A_SERVERS);
+	for (size_t i = 0; i < tk.t.n_servers; i++) {
+		const struct nfg_tsrv *s = &tk.t.servers[i];
+		struct nlattr *sn = mnl_attr_nest_start(nlh, NFGATE_TUNNEL_A_SERVER);
+
+		mnl_attr_put_strz(nlh, NFGATE_TSRV_A_NAME, s->name);
+		mnl_attr_put_u32(nlh, NFGATE_TSRV_A_ADDR, s->addr);
+		mnl_attr_put_u16(nlh, NFGATE_TSRV_A_PORT, htons(s->port));
+		mnl_attr_put_u16(nlh, NFGATE_TSRV_A_REDIR_PORT, htons(s->redir_port));
+		mnl_attr_put_u16(nlh, NFGATE_TSRV_A_UDP_PORT, htons(s->udp_port));
+		mnl_attr_put_u8(nlh, NFGATE_TSRV_A_STATE, s->state);
+		mnl_attr_put_u32(nlh, NFGATE_TSRV_A_RTT_US, s->rtt_us);
+		mnl_attr_put_u64(nlh, NFGATE_TSRV_A_SINCE_MS, now_boottime_ms() - 3000);
+		mnl_attr_put_u64(nlh, NFGATE_TSRV_A_REDIRECTED, 40 + i);
+		mnl_attr_put_u16(nlh, 99, 1);	/* a newer kernel's: skipped */
+		mnl_attr_nest_end(nlh, sn);
+	}
+	mnl_attr_nest_end(nlh, ss);
+	for (int l = 0; l < __NFGATE_LIST_LAST; l++) {
+		struct nlattr *ln = mnl_attr_nest_start(nlh, NFGATE_TUNNEL_A_LIST);
+
+		mnl_attr_put_u8(nlh, NFGATE_TLIST_A_LIST, (uint8_t)l);
+		mnl_attr_put_u32(nlh, NFGATE_TLIST_A_PREFIXES, l ? 0 : 8001);
+		mnl_attr_put_u32(nlh, NFGATE_TLIST_A_RANGES, l ? 0 : 5321);
+		mnl_attr_put_u64(nlh, NFGATE_TLIST_A_TAG, l ? 0 : 99);
+		mnl_attr_put_u32(nlh, NFGATE_TLIST_A_BUILD_US, l ? 0 : 812);
+		mnl_attr_nest_end(nlh, ln);
+	}
+	nest->nla_len = (uint16_t)((char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)nest);
+	mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, 12);
 	tk.qlen += NLMSG_ALIGN(nlh->nlmsg_len);
 }
 
@@ -319,13 +384,27 @@ static ssize_t tk_send(struct nfg_ipc *ipc, const void *buf, size_t len)
 			}
 		}
 		tk_ack(req, 0, NULL);
+	} else if (g->cmd == NFGATE_CMD_TUNNEL_GET && tk.have) {
+		tk_tunnel_reply(req);
+		tk_ack(req, 0, NULL);
+	} else if (g->cmd == NFGATE_CMD_TUNNEL_GET) {
+		tk_ack(req, -ENOENT, "no tunnel is configured");
+	} else if (g->cmd == NFGATE_CMD_TUNNEL_LOOKUP) {
+		struct nlmsghdr *nlh = tk_reply(req, NFGATE_CMD_TUNNEL_LOOKUP);
+		struct nlattr *n = mnl_attr_nest_start(nlh, NFGATE_A_LOOKUP);
+
+		mnl_attr_put_u8(nlh, NFGATE_LOOKUP_A_VERDICT, NFGATE_TUNNEL_V_TUNNEL);
+		mnl_attr_put_u8(nlh, NFGATE_LOOKUP_A_REASON, NFGATE_TUNNEL_R_DEFAULT);
+		mnl_attr_nest_end(nlh, n);
+		tk.qlen += NLMSG_ALIGN(nlh->nlmsg_len);
+		tk_ack(req, 0, NULL);
 	} else if (g->cmd == NFGATE_CMD_TUNNEL_SET) {
 		mnl_attr_for_each(a, req, sizeof(*g))
 			if (mnl_attr_get_type(a) == NFGATE_A_TUNNEL)
 				nfg_tunnel_parse(a, &tk.t);
 		tk_ack(req, 0, NULL);
 	} else {
-		tk_ack(req, -EOPNOTSUPP, NULL);
+		return tk.send(ipc, buf, len);	/* the fake kernel's */
 	}
 	return (ssize_t)len;
 }
@@ -402,6 +481,152 @@ static void netlink(void)
 	nfg_ipc_close(&ipc);
 }
 
+/* --- the CLI ------------------------------------------------------------------ */
+
+static struct fake_kernel ck;
+static char out[16384], err[4096];
+
+static int tk_open(struct nfg_ipc *ipc)
+{
+	fake_connect(&ck, ipc);
+	tk.send = ipc->send;
+	tk.recv = ipc->recv;
+	ipc->send = tk_send;
+	ipc->recv = tk_recv;
+	return nfg_ipc_open_transport(ipc);
+}
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
+
+	buf[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+}
+
+static int run(int (*fn)(int, char **), bool json, char **argv)
+{
+	char po[300], pe[300];
+	int argc = 0, ret, so, se, fo, fe;
+
+	while (argv[argc])
+		argc++;
+	snprintf(po, sizeof(po), "%s/out", dir);
+	snprintf(pe, sizeof(pe), "%s/err", dir);
+	fflush(stdout);
+	fflush(stderr);
+	so = dup(1);
+	se = dup(2);
+	fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fo, 1);
+	dup2(fe, 2);
+	opt_json = json;
+	ret = fn(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(so, 1);
+	dup2(se, 2);
+	close(so);
+	close(se);
+	close(fo);
+	close(fe);
+	slurp(po, out, sizeof(out));
+	slurp(pe, err, sizeof(err));
+	return ret;
+}
+
+#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
+
+static bool has(const char *buf, const char *s)
+{
+	if (strstr(buf, s))
+		return true;
+	t_diag("no '%s' in:\n%s", s, buf);
+	return false;
+}
+
+static bool valid_json(const char *text)
+{
+	char cmd[600];
+	FILE *f;
+
+	if (system("python3 -c '' 2>/dev/null") != 0)
+		return true;
+	snprintf(cmd, sizeof(cmd), "%s/j.json", dir);
+	f = fopen(cmd, "w");
+	fputs(text, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import json,sys; json.load(open(sys.argv[1]))' %s/j.json", dir);
+	return system(cmd) == 0;
+}
+
+static void cli(void)
+{
+	const char *list = write_file("cli.txt", "36.96.0.0/12\n1.0.1.0/24\n");
+	int ret;
+
+	fake_attach(&ck, &(struct nfg_ipc){ 0 });
+	cli_ipc_open = tk_open;
+	ret = run(tunnel_main, false, ARGV("tunnel"));
+	CHECK(ret == 0 && has(out, "tunnel: none"), "show tunnel without a tunnel: none");
+	ret = run(tunnel_main, true, ARGV("tunnel", "show"));
+	CHECK(ret == 0 && valid_json(out) && has(out, "\"tunnel\": null"), "-j: tunnel null");
+
+	tk.have = true;
+	tk.t.present |= 1U << NFGATE_TUNNEL_A_UDP | 1U << NFGATE_TUNNEL_A_UDP_MARK |
+			1U << NFGATE_TUNNEL_A_STATE | 1U << NFGATE_TUNNEL_A_CHECK_MARK;
+	tk.t.udp = 1;
+	tk.t.udp_mark = 0x100;
+	tk.t.check_mark = 0x200;
+	tk.t.state = NFGATE_TUNNEL_UP;
+	tk.t.fail = NFGATE_TUNNEL_FAIL_OPEN;
+	snprintf(tk.t.servers[0].name, sizeof(tk.t.servers[0].name), "hk1");
+	tk.t.servers[0].addr = htonl(0xc6336415);
+	tk.t.servers[0].port = 8388;
+	tk.t.servers[0].udp_port = 1100;
+	tk.t.servers[0].state = NFGATE_TUNNEL_DOWN;
+	tk.t.servers[1].rtt_us = 23456;
+	ret = run(show_main, false, ARGV("show", "tunnel"));
+	CHECK(ret == 0 && has(out, "tunnel: enabled, state up since 1m 5s ago, active hk2, fail open, "
+				  "udp on (mark 0x00000100), check mark 0x00000200\n") &&
+	      has(out, "   NAME              SERVER  REDIR  STATE  SINCE       RTT  CONNECTIONS\n") &&
+	      has(out, "   hk1   198.51.100.21:8388   1100  down   3s            -           40\n") &&
+	      has(out, "*  hk2         1.2.3.4:8388   1101  up     3s     23.456ms           41\n") &&
+	      has(out, "flows: 7 in the tunnel now") &&
+	      has(out, "lists: bypass 8001 prefixes (5321 ranges with the reserved ones, built in 812 us)") &&
+	      has(out, "counters: tcp 37000, udp 38000, fail_open 39000, blocked 40000") &&
+	      has(out, "r_default 49000\n"),
+	      "show tunnel: state line, servers table (* active), flows, lists, counters");
+	ret = run(tunnel_main, true, ARGV("tunnel"));
+	CHECK(ret == 0 && valid_json(out) && has(out, "\"active\": \"hk2\"") &&
+	      has(out, "\"rtt_ms\": 23.456") && has(out, "\"redirected\": 41") &&
+	      has(out, "\"prefixes\": 8001") && has(out, "\"tunnel_tcp\": 37000") &&
+	      has(out, "\"generation\": 12") && has(out, "\"loading\": null"),
+	      "show tunnel -j: valid JSON with the servers, lists and counters");
+	ret = run(tunnel_main, false, ARGV("tunnel", "lookup", "9.9.9.9", "from", "192.168.0.10"));
+	CHECK(ret == 0 && has(out, "9.9.9.9: tunnel (default)"), "tunnel lookup");
+	tk.nreq = 0;
+	ret = run(tunnel_main, false, ARGV("tunnel", "load", "src-forward", (char *)list));
+	CHECK(ret == 0 && tk.nreq == 1 && tk.flags[0] == (NFGATE_PREFIXES_F_BEGIN |
+							   NFGATE_PREFIXES_F_COMMIT) &&
+	      has(out, "src_forward: 2 prefixes"), "tunnel load: one message, BEGIN|COMMIT");
+	ret = run(tunnel_main, false, ARGV("tunnel", "load", "sideways", (char *)list));
+	CHECK(ret == EXIT_USAGE && has(err, "the list is bypass, forward, src-bypass or src-forward"),
+	      "tunnel load of an unknown list: usage error");
+	ret = run(tunnel_main, false, ARGV("tunnel", "load", "bypass", "/nonexistent"));
+	CHECK(ret == 1 && has(err, "/nonexistent: No such file or directory"),
+	      "tunnel load of a missing file: the error, nothing sent");
+	ret = run(tunnel_main, false, ARGV("tunnel", "lookup", "9.9.9"));
+	CHECK(ret == EXIT_USAGE && has(err, "'9.9.9' is not an IPv4 address"), "lookup of a bad address");
+	ret = run(tunnel_main, false, ARGV("tunnel", "frobnicate"));
+	CHECK(ret == EXIT_USAGE && has(err, "expected show, load, flush or lookup"), "unknown verb");
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -412,6 +637,7 @@ int main(void)
 	conf_files();
 	health();
 	netlink();
+	cli();
 	{
 		char cmd[300];
 
