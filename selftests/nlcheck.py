@@ -7,6 +7,8 @@ answer: the errno and the extended ACK message. It builds messages byte by
 byte on purpose, so that it can send what no well-behaved client would.
 
 Usage: nlcheck.py malformed     one line per case: "PASS name" / "FAIL name: why"
+       nlcheck.py tunnel        the load protocol of the tunnel's prefix lists
+                                (creates a tunnel, removes it at the end)
 """
 
 import errno
@@ -40,8 +42,9 @@ def _uapi():
     path = os.path.join(here, "..", "include", "uapi", "linux", "nfgate.h")
     text = open(path).read()
     consts = {}
-    for m in re.finditer(r"#define\s+(NFGATE_\w+)\s+(\d+)\b", text):
-        consts[m.group(1)] = int(m.group(2))
+    for m in re.finditer(r"#define\s+(NFGATE_\w+)\s+(0x[0-9a-fA-F]+|\d+)\b",
+                         text):
+        consts[m.group(1)] = int(m.group(2), 0)
     for body in re.findall(r"enum\s+\w+\s*{([^}]*)}", text):
         val = 0
         body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
@@ -86,6 +89,15 @@ def u32(v):
 
 def be32(v):
     return struct.pack("!I", v)
+
+
+def be16(v):
+    return struct.pack("!H", v)
+
+
+def p4(addr, plen):
+    """struct nfgate_prefix4"""
+    return socket.inet_aton(addr) + struct.pack("=B3x", plen)
 
 
 def p6(addr, plen):
@@ -299,6 +311,108 @@ def malformed_cases():
          errno.E2BIG, {}),
         ("forged: unknown attribute", add_f,
          F(attr(A["__NFGATE_FORGED_A_LAST"], u32(1))), errno.EINVAL, {}),
+    ] + tunnel_cases()
+
+
+def server(*attrs):
+    return nest(C["NFGATE_TUNNEL_A_SERVER"], *attrs)
+
+
+def srv_ok(i=1):
+    return (attr(C["NFGATE_TSRV_A_ADDR"], ip(f"198.51.100.{i}")),
+            attr(C["NFGATE_TSRV_A_REDIR_PORT"], be16(1100 + i)))
+
+
+def tunnel_cases():
+    """Refused without creating a tunnel (none exists where they run)."""
+    A = C
+    T = lambda *a: nest(A["NFGATE_A_TUNNEL"], *a)
+    S = lambda *a: nest(A["NFGATE_TUNNEL_A_SERVERS"], *a)
+    P = lambda *a: nest(A["NFGATE_A_PREFIXES"], *a)
+    K = lambda *a: nest(A["NFGATE_A_LOOKUP"], *a)
+    tset = A["NFGATE_CMD_TUNNEL_SET"]
+    load = A["NFGATE_CMD_PREFIXES_LOAD"]
+    look = A["NFGATE_CMD_TUNNEL_LOOKUP"]
+    bypass = attr(A["NFGATE_PREFIXES_A_LIST"], u8(A["NFGATE_LIST_BYPASS"]))
+    begin = attr(A["NFGATE_PREFIXES_A_FLAGS"], u32(A["NFGATE_PREFIXES_F_BEGIN"]))
+    return [
+        ("tunnel ENABLED 2", tset, T(attr(A["NFGATE_TUNNEL_A_ENABLED"], u8(2))),
+         errno.ERANGE, {}),
+        ("tunnel STATE unknown", tset,
+         T(attr(A["NFGATE_TUNNEL_A_STATE"], u8(A["__NFGATE_TUNNEL_STATE_LAST"]))),
+         errno.ERANGE, {}),
+        ("tunnel FAIL unknown", tset, T(attr(A["NFGATE_TUNNEL_A_FAIL"], u8(2))),
+         errno.ERANGE, {}),
+        ("tunnel ACTIVE above SERVERS_MAX", tset,
+         T(attr(A["NFGATE_TUNNEL_A_ACTIVE"],
+                u8(A["NFGATE_TUNNEL_SERVERS_MAX"] + 1))), errno.ERANGE, {}),
+        ("tunnel ACTIVE past the last server", tset,
+         T(attr(A["NFGATE_TUNNEL_A_ACTIVE"], u8(1))), errno.EINVAL, {}),
+        ("tunnel UDP_MARK 0", tset, T(attr(A["NFGATE_TUNNEL_A_UDP_MARK"], u32(0))),
+         errno.ERANGE, {}),
+        ("tunnel CHECK_MARK with its low byte set", tset,
+         T(attr(A["NFGATE_TUNNEL_A_CHECK_MARK"], u32(0x201))), errno.EINVAL, {}),
+        ("tunnel read-only SINCE_MS", tset,
+         T(attr(A["NFGATE_TUNNEL_A_SINCE_MS"], b"\0" * 8)), errno.EINVAL, {}),
+        ("tunnel read-only FLOWS", tset,
+         T(attr(A["NFGATE_TUNNEL_A_FLOWS"], u32(1))), errno.EINVAL, {}),
+        ("tunnel read-only LIST", tset,
+         T(nest(A["NFGATE_TUNNEL_A_LIST"], attr(A["NFGATE_TLIST_A_LIST"], u8(0)))),
+         errno.EINVAL, {}),
+        ("tunnel SERVER outside SERVERS", tset,
+         T(server(*srv_ok())), errno.EINVAL, {}),
+        ("tunnel server without ADDR", tset,
+         T(S(server(attr(A["NFGATE_TSRV_A_REDIR_PORT"], be16(1100))))),
+         errno.EINVAL, {}),
+        ("tunnel server without REDIR_PORT", tset,
+         T(S(server(attr(A["NFGATE_TSRV_A_ADDR"], ip("198.51.100.1"))))),
+         errno.EINVAL, {}),
+        ("tunnel server REDIR_PORT 0", tset,
+         T(S(server(attr(A["NFGATE_TSRV_A_ADDR"], ip("198.51.100.1")),
+                    attr(A["NFGATE_TSRV_A_REDIR_PORT"], be16(0))))),
+         errno.EINVAL, {}),
+        ("tunnel server address 0.0.0.0", tset,
+         T(S(server(attr(A["NFGATE_TSRV_A_ADDR"], ip("0.0.0.0")),
+                    attr(A["NFGATE_TSRV_A_REDIR_PORT"], be16(1100))))),
+         errno.EINVAL, {}),
+        ("tunnel server name of 32 characters", tset,
+         T(S(server(attr(A["NFGATE_TSRV_A_NAME"], sz("n" * 32)), *srv_ok()))),
+         errno.ERANGE, {}),
+        ("tunnel server read-only REDIRECTED", tset,
+         T(S(server(attr(A["NFGATE_TSRV_A_REDIRECTED"], b"\0" * 8), *srv_ok()))),
+         errno.EINVAL, {}),
+        ("tunnel server state unknown", tset,
+         T(S(server(attr(A["NFGATE_TSRV_A_STATE"], u8(9)), *srv_ok()))),
+         errno.ERANGE, {}),
+        ("tunnel: more than SERVERS_MAX servers", tset,
+         T(S(*[server(*srv_ok(i)) for i in
+               range(1, A["NFGATE_TUNNEL_SERVERS_MAX"] + 2)])),
+         errno.E2BIG, {}),
+        ("tunnel: SERVERS holding something else", tset,
+         T(S(attr(A["NFGATE_TUNNEL_A_ENABLED"], u8(1)))), errno.EINVAL, {}),
+        ("prefixes load without a tunnel", load, P(bypass, begin),
+         errno.ENOENT, {}),
+        ("prefixes nest missing", load, b"", errno.EINVAL, {}),
+        ("prefixes LIST unknown", load,
+         P(attr(A["NFGATE_PREFIXES_A_LIST"], u8(A["__NFGATE_LIST_LAST"])), begin),
+         errno.ERANGE, {}),
+        ("prefixes unknown FLAGS bit", load,
+         P(bypass, attr(A["NFGATE_PREFIXES_A_FLAGS"], u32(4))), errno.EINVAL, {}),
+        ("prefixes PREFIX4 of 5 bytes", load,
+         P(bypass, begin, attr(A["NFGATE_PREFIXES_A_PREFIX4"], b"\1\2\3\4\5")),
+         errno.ERANGE, {}),
+        ("prefixes read-only PAD", load,
+         P(bypass, attr(A["NFGATE_PREFIXES_A_PAD"], u32(0))), errno.EINVAL, {}),
+        ("lookup without DADDR", look,
+         K(attr(A["NFGATE_LOOKUP_A_SADDR"], ip("192.168.0.10"))), errno.EINVAL, {}),
+        ("lookup with the answer VERDICT", look,
+         K(attr(A["NFGATE_LOOKUP_A_DADDR"], ip("1.1.1.1")),
+           attr(A["NFGATE_LOOKUP_A_VERDICT"], u8(0))), errno.EINVAL, {}),
+        ("lookup nest missing", look, b"", errno.EINVAL, {}),
+        ("delete a tunnel that does not exist", A["NFGATE_CMD_TUNNEL_DEL"], b"",
+         errno.ENOENT, {}),
+        ("get a tunnel that does not exist", A["NFGATE_CMD_TUNNEL_GET"], b"",
+         errno.ENOENT, {}),
     ]
 
 
@@ -341,6 +455,107 @@ def run_malformed():
               f"mode {mode} forged4 {n4} hold_max {hmax}")
     else:
         print("PASS DNS settings untouched by refused requests")
+    # ... nor created a tunnel.
+    err, msg, _ = g.request(C["NFGATE_CMD_TUNNEL_GET"], b"")
+    if err != errno.ENOENT:
+        failures += 1
+        print(f"FAIL no tunnel created by refused requests: errno {err}")
+    else:
+        print("PASS no tunnel created by refused requests")
+    return 1 if failures else 0
+
+
+def tlists(g):
+    """{list: (prefixes, ranges, tag, loading)} from TUNNEL_GET."""
+    err, msg, replies = g.request(C["NFGATE_CMD_TUNNEL_GET"], b"")
+    out = {}
+    tun = find_attr(replies[0][2], 4, [C["NFGATE_A_TUNNEL"]]) if not err else None
+    off = 0
+    while tun and off + 4 <= len(tun):
+        alen, atype = struct.unpack_from("=HH", tun, off)
+        if atype & 0x3fff == C["NFGATE_TUNNEL_A_LIST"]:
+            body = tun[off + 4:off + alen]
+            get = lambda a: find_attr(body, 0, [C[a]])
+            ld = get("NFGATE_TLIST_A_LOADING")
+            out[get("NFGATE_TLIST_A_LIST")[0]] = (
+                struct.unpack("=I", get("NFGATE_TLIST_A_PREFIXES"))[0],
+                struct.unpack("=I", get("NFGATE_TLIST_A_RANGES"))[0],
+                struct.unpack("=Q", get("NFGATE_TLIST_A_TAG"))[0],
+                struct.unpack("=I", ld)[0] if ld else None)
+        off += (alen + 3) & ~3
+    return out
+
+
+def run_tunnel():
+    """The load protocol: BEGIN, chunks, COMMIT; one loader at a time."""
+    g, g2 = Genl(), Genl()
+    A = C
+    P = lambda *a: nest(A["NFGATE_A_PREFIXES"], *a)
+    lst = lambda l: attr(A["NFGATE_PREFIXES_A_LIST"], u8(A["NFGATE_LIST_" + l]))
+    flags = lambda f: attr(A["NFGATE_PREFIXES_A_FLAGS"], u32(f))
+    pfx = lambda a, l: attr(A["NFGATE_PREFIXES_A_PREFIX4"], p4(a, l))
+    B, CO = A["NFGATE_PREFIXES_F_BEGIN"], A["NFGATE_PREFIXES_F_COMMIT"]
+    load = A["NFGATE_CMD_PREFIXES_LOAD"]
+    failures = 0
+
+    def expect(name, got, want):
+        nonlocal failures
+        ok = got == want
+        failures += not ok
+        print(f"{'PASS' if ok else 'FAIL'} {name}" +
+              ("" if ok else f": got {got}, want {want}"))
+
+    err, msg, _ = g.request(A["NFGATE_CMD_TUNNEL_SET"],
+                            nest(A["NFGATE_A_TUNNEL"],
+                                 attr(A["NFGATE_TUNNEL_A_ENABLED"], u8(0))))
+    expect("create a tunnel (not enabled)", err, 0)
+    expect("the bypass list holds the reserved ranges only",
+           tlists(g)[A["NFGATE_LIST_BYPASS"]][:2], (0, 17))
+    err, msg, _ = g.request(load, P(lst("FORWARD"), pfx("1.2.3.0", 24)))
+    expect("a chunk without BEGIN: EINVAL", (err, "BEGIN" in msg),
+           (errno.EINVAL, True))
+    err, _, _ = g.request(load, P(lst("FORWARD"), flags(B), pfx("1.2.3.0", 24),
+                                  pfx("1.2.4.0", 24)))
+    expect("BEGIN with two prefixes", err, 0)
+    expect("the load in progress is reported",
+           tlists(g)[A["NFGATE_LIST_FORWARD"]][3], 2)
+    err, msg, _ = g2.request(load, P(lst("FORWARD"), pfx("5.6.7.0", 24)))
+    expect("another socket cannot continue it: EBUSY", err, errno.EBUSY)
+    err, msg, _ = g.request(load, P(lst("BYPASS"), pfx("5.6.7.0", 24)))
+    expect("nor another list: EBUSY", err, errno.EBUSY)
+    err, _, _ = g.request(load, P(lst("FORWARD"), pfx("1.2.5.0", 24)))
+    expect("the owner continues", err, 0)
+    expect("the list is unchanged until COMMIT",
+           tlists(g)[A["NFGATE_LIST_FORWARD"]][:2], (0, 0))
+    err, _, _ = g.request(load, P(lst("FORWARD"), flags(CO),
+                                  attr(A["NFGATE_PREFIXES_A_TAG"],
+                                       struct.pack("=Q", 77))))
+    expect("COMMIT", err, 0)
+    expect("three prefixes, one range (1.2.3.0-1.2.5.255), the tag",
+           tlists(g)[A["NFGATE_LIST_FORWARD"]], (3, 1, 77, None))
+    err, msg, _ = g.request(load, P(lst("SRC_BYPASS"), flags(B | CO),
+                                    pfx("192.168.0.0", 33)))
+    expect("a prefix longer than 32: EINVAL", err, errno.EINVAL)
+    err, msg, _ = g.request(load, P(lst("SRC_BYPASS"), flags(B),
+                                    *[pfx("10.0.0.0", 32)] *
+                                    (A["NFGATE_PREFIXES_CHUNK"] + 1)))
+    expect("more than NFGATE_PREFIXES_CHUNK in a message: E2BIG", err,
+           errno.E2BIG)
+    expect("... which ends the load",
+           tlists(g)[A["NFGATE_LIST_SRC_BYPASS"]][3], None)
+    err, _, _ = g.request(load, P(lst("SRC_BYPASS"), flags(B), pfx("10.0.0.0", 8)))
+    err2, _, _ = g2.request(load, P(lst("SRC_BYPASS"), flags(B | CO),
+                                    pfx("192.168.0.10", 32)))
+    expect("a BEGIN from another socket takes over", (err, err2), (0, 0))
+    expect("... and the first loader's prefixes are gone",
+           tlists(g)[A["NFGATE_LIST_SRC_BYPASS"]][:2], (1, 1))
+    err, _, _ = g.request(load, P(lst("FORWARD"), flags(B | CO)))
+    expect("BEGIN|COMMIT without prefixes empties a list",
+           (err, tlists(g)[A["NFGATE_LIST_FORWARD"]][:2]), (0, (0, 0)))
+    err, _, _ = g.request(A["NFGATE_CMD_TUNNEL_DEL"], b"")
+    expect("delete the tunnel", err, 0)
+    err, _, _ = g.request(A["NFGATE_CMD_TUNNEL_GET"], b"")
+    expect("... gone", err, errno.ENOENT)
     return 1 if failures else 0
 
 
@@ -359,6 +574,6 @@ def find_attr(data, off, path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] != "malformed":
+    if len(sys.argv) != 2 or sys.argv[1] not in ("malformed", "tunnel"):
         sys.exit(__doc__)
-    sys.exit(run_malformed())
+    sys.exit(run_malformed() if sys.argv[1] == "malformed" else run_tunnel())

@@ -1,0 +1,310 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The shadowsocks tunnel end to end (topology: topo.sh, nfgated running):
+#
+#   lan1 ---- [ router: nfgated, ss-redir x2, ss-tunnel ] == ppp0 / wwan0 ==
+#       [ inet: ss-server 198.51.100.21 and .22 (outbound from their own
+#         address), whoami on 9.9.9.9 ("foreign") and 36.110.1.10
+#         ("domestic", in the 8,000-prefix bypass list) and 198.51.100.10
+#         (reserved), dnsmasq on 9.9.9.9:53 ]
+#
+# A LAN connection to the foreign host arrives from ss-server's address
+# (through the tunnel, TCP by REDIRECT, UDP by TPROXY), to the domestic and
+# the reserved one from the router's uplink address; DNS through ss-tunnel;
+# the kernel's bypass set against brute force; the active server killed:
+# new connections through the other, measured; ss-redir killed: restarted;
+# ppp0 gone while the tunnel is used: the tunnel goes on through wwan0;
+# no server answering: fail open (direct) and fail closed (blocked).
+
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/topo.sh"
+
+require_root
+require_cmd jq ss-server ss-redir ss-tunnel dnsmasq python3 ss timeout
+[ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
+NFGATED=$SELFTESTS_DIR/../userspace/nfgated
+PREFIXES=$SELFTESTS_DIR/prefixes.py
+nfgate_loaded || { nfgate_load || skip_all "cannot load nfgate.ko"; at_exit rmmod nfgate; }
+
+# ---- the load protocol of the prefix lists, in a namespace of its own -------
+setup_ns nl || exit 1
+while read -r verdict rest; do
+	if [ "$verdict" = PASS ]; then
+		ktap_ok "prefix lists: $rest"
+	else
+		ktap_fail "prefix lists: $rest"
+	fi
+done < <(in_ns "$nl" python3 "$SELFTESTS_DIR/nlcheck.py" tunnel 2>&1 ||
+	 echo "FAIL nlcheck.py exited with an error")
+
+t_topo=$(date +%s%3N)
+topo_setup || { ktap_fail "topology (PPPoE) came up"; exit 1; }
+ktap_info "topology up in $(( $(date +%s%3N) - t_topo )) ms"
+
+SS1=198.51.100.21
+SS2=198.51.100.22
+FOREIGN=9.9.9.9
+DOMESTIC=36.110.1.10
+PASS="pw-$(mktemp -u XXXXXXXXXXXX)"
+now_ms() { date +%s%3N; }
+
+# ---- the internet side: two shadowsocks servers, hosts, a resolver -----------
+ip -n "$isp1" route add default via 10.1.0.2
+ip -n "$inet" addr add "$SS1/24" dev srv0
+ip -n "$inet" addr add "$SS2/24" dev srv0
+ip -n "$inet" addr add "$FOREIGN/32" dev srv0
+ip -n "$inet" addr add "$DOMESTIC/32" dev srv0
+for h in $FOREIGN $DOMESTIC; do
+	ip netns exec "$inet" python3 "$WHOAMI" serve "$h" "$WHOAMI_PORT" \
+		"$TOPO/whoami-$h.log" > /dev/null 2>&1 &
+	at_exit "kill $!"
+done
+ip netns exec "$inet" dnsmasq -k -C /dev/null -u root --port 53 \
+	--listen-address "$FOREIGN" --bind-interfaces --no-resolv --no-hosts \
+	--pid-file= --address=/example.test/192.0.2.7 --log-queries \
+	--log-facility="$TOPO/dnsmasq.log" > /dev/null 2>&1 &
+at_exit "kill $!"
+
+# ss_server N ADDR: start (or restart) shadowsocks server N on ADDR
+ss_server()
+{
+	cat > "$TOPO/ss$1.json" <<-J
+	{ "server": "$2", "server_port": 8388, "password": "$PASS",
+	  "method": "chacha20-ietf-poly1305", "mode": "tcp_and_udp" }
+	J
+	ip netns exec "$inet" ss-server -c "$TOPO/ss$1.json" -b "$2" \
+		> "$TOPO/ss-server$1.log" 2>&1 &
+	eval "ss${1}_pid=$!"
+}
+ss_server 1 $SS1
+ss_server 2 $SS2
+at_exit 'kill $ss1_pid $ss2_pid'
+
+# ---- the router: nfgated with the tunnel --------------------------------------
+python3 "$PREFIXES" gen 8000 "$TOPO/chnroute.txt" --seed 7 --include 36.110.0.0/16 \
+	--addrs "$TOPO/addrs"
+(umask 077; echo "$PASS" > "$TOPO/ss.pass")
+RUN=$TOPO/run
+
+# agent FAIL: (re)write the config; start nfgated, or make it reload
+agent()
+{
+	cat > "$TOPO/nfgate.conf" <<-CONF
+	[lan]
+	interface = br0
+	subnet = 192.168.0.0/22
+
+	[uplink ppp0]
+	tier = 0
+
+	[uplink wwan0]
+	tier = 1
+
+	[tunnel]
+	password_file = $TOPO/ss.pass
+	local_port = 1100
+	check = $FOREIGN:$WHOAMI_PORT
+	check_interval_ms = 300
+	check_retry_ms = 100
+	check_timeout_ms = 1000
+	check_fails = 2
+	failback_ms = 60000
+	fail = $1
+	dns_listen = 192.168.0.1:5353
+	dns_resolver = $FOREIGN:53
+	bypass_file = $TOPO/chnroute.txt
+	run_dir = $RUN
+
+	[server ss1]
+	address = $SS1
+	port = 8388
+
+	[server ss2]
+	address = $SS2
+	CONF
+	if [ -n "${agent_pid:-}" ]; then
+		kill -HUP "$agent_pid"
+		return
+	fi
+	ip netns exec "$router" "$NFGATED" -t -c "$TOPO/nfgate.conf" ||
+		ktap_fail "nfgated refused the test's config"
+	ip netns exec "$router" "$NFGATED" -f -c "$TOPO/nfgate.conf" \
+		>> "$TOPO/nfgated.log" 2>&1 &
+	agent_pid=$!
+}
+at_exit '[ -n "$agent_pid" ] && kill $agent_pid && wait $agent_pid'
+
+tunnel() { nf -j show tunnel | jq -r ".tunnel.$1"; }
+tunnel_is() { [ "$(tunnel "$1")" = "$2" ]; }
+T0=$(now_ms)
+section() { ktap_info "[+$(( ($(now_ms) - T0) / 1000 ))s] $*"; }
+# who FROM_NS HOST [--udp]: the source address HOST saw for a new connection
+# (bash's /dev/tcp: python starts too slowly under TCG for a test made of
+# these, and socat half-closes, which ss-redir takes for the end)
+who()
+{
+	local proto=tcp
+	[ "${3:-}" = --udp ] && proto=udp
+	# a datagram in one read (dd), not bash's byte by byte
+	ip netns exec "$1" timeout 3 bash -c "
+		exec 3<>/dev/$proto/$2/$WHOAMI_PORT || exit 1
+		if [ $proto = udp ]; then
+			echo '?' >&3
+			dd bs=512 count=1 status=none <&3
+		else
+			read -r -t 2 line <&3 && echo \"\$line\"
+		fi" 2>/dev/null | cut -d: -f1
+}
+who_is() { [ "$(who "$lan1" "$1" "${@:3}")" = "$2" ]; }
+# through the tunnel, either server
+tunneled() { case "$(who "$lan1" "$1" "${@:2}")" in $SS1|$SS2) ;; *) false ;; esac; }
+redir_pid() { pgrep -f "ss-redir -c $RUN/ss-redir-$1.json"; }
+# DNS: an A query for example.test to ss-tunnel on the router
+dns_a()
+{
+	ip netns exec "$lan1" python3 -c '
+import socket, struct, sys
+q = struct.pack("!HHHHHH", 0x4e47, 0x0100, 1, 0, 0, 0) + \
+    b"\x07example\x04test\x00" + struct.pack("!HH", 1, 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.sendto(q, ("192.168.0.1", 5353))
+r = s.recv(512)
+print(socket.inet_ntoa(r[-4:]) if struct.unpack("!H", r[6:8])[0] else "none")'
+}
+
+section agent
+agent open
+check "agent: the tunnel comes up, ss1 active" slowwait 30 tunnel_is active ss1
+ktap_info "$(grep -m1 'bypass list:' "$TOPO/nfgated.log" | sed 's/.*tunnel: //')"
+
+section secrets
+# ---- secrets --------------------------------------------------------------------
+check "ss configs are mode 0600" \
+	test "$(stat -c %a "$RUN"/ss-redir-ss1.json "$RUN"/ss-redir-ss2.json \
+		"$RUN"/ss-tunnel.json | sort -u)" = 600
+# grep -f: the password is in a file, not in grep's own command line
+no_password()
+{
+	! grep -lsFf "$TOPO/ss.pass" /proc/[0-9]*/cmdline &&
+	! grep -qFf "$TOPO/ss.pass" "$TOPO/nfgated.log"
+}
+check "the password is in no command line and not in the log" no_password
+
+section where
+# ---- what goes where ------------------------------------------------------------
+ppp=$(ppp0_addr)
+check "TCP to a foreign host goes through the tunnel (seen from ss1 $SS1)" \
+	busywait 5000 who_is $FOREIGN $SS1
+check "TCP to a domestic host (bypass list) goes direct (from ppp0 $ppp)" \
+	who_is $DOMESTIC "$ppp"
+check "TCP to a reserved address goes direct" who_is "$SERVER" "$ppp"
+check "UDP to the foreign host goes through the tunnel (TPROXY)" \
+	who_is $FOREIGN $SS1 --udp
+check "UDP to the domestic host goes direct" who_is $DOMESTIC "$ppp" --udp
+check "DNS through ss-tunnel: example.test is 192.0.2.7" \
+	test "$(dns_a)" = 192.0.2.7
+check "... and the resolver saw the query come from ss1" \
+	grep -q "from $SS1" "$TOPO/dnsmasq.log"
+check "show tunnel: ss1 active, both up, connections counted" \
+	test "$(nf -j show tunnel | jq -c '[[.tunnel.servers[] | [.name, .state, .active]],
+		.tunnel.flows > 0, .stats.tunnel_tcp > 0, .stats.tunnel_udp > 0]')" = \
+	'[[["ss1","up",true],["ss2","up",false]],true,true,true]'
+nf show tunnel | sed 's/^/#   /'
+
+section bypass set
+# ---- the bypass set in the kernel ---------------------------------------------------
+check "the 8,000-prefix list is in the kernel" \
+	test "$(tunnel lists.bypass.prefixes)" = 8001
+t0=$(now_ms)
+nf tunnel lookup - < "$TOPO/addrs" > "$TOPO/lookups"
+t1=$(now_ms)
+read -r n bad < <(python3 "$PREFIXES" check "$TOPO/chnroute.txt" "$TOPO/lookups")
+ktap_info "kernel lookups: $n addresses in $((t1 - t0)) ms through netlink, $bad mismatches"
+check "kernel lookups agree with brute force ($n addresses, $bad mismatches)" \
+	test "$bad" = 0 -a "$n" -ge 2000
+load=$(nf tunnel load bypass "$TOPO/chnroute.txt")
+ktap_info "nfgate tunnel load: $load"
+check "the list loads again by hand, well under a second" \
+	awk '/loaded in/ { for (i = 1; i <= NF; i++) if ($i == "loaded") exit !($(i + 2) + 0 < 500) }' <<<"$load"
+
+section server failover
+# ---- server failover ------------------------------------------------------------------
+ip netns exec "$lan1" python3 "$WHOAMI" probe $FOREIGN "$WHOAMI_PORT" 20 \
+	--interval 0.05 --timeout 1 --until $SS2 > "$TOPO/probe" 2>&1 &
+prober=$!
+busywait 5000 grep -q " $SS1\$" "$TOPO/probe"
+t_kill=$(now_ms)
+kill "$ss1_pid"
+wait $prober
+t_first=$(awk -v t="$t_kill" '$3 == s && $1 >= t { print $1; exit }' s=$SS2 "$TOPO/probe")
+ktap_info "server failover: ss1 killed -> first new connection through ss2 started after $((${t_first:-0} - t_kill)) ms"
+check "server failover: new connections go through ss2 (bound 5000 ms)" \
+	test -n "$t_first" -a "$((${t_first:-0} - t_kill))" -lt 5000
+check "show tunnel: ss2 active, ss1 down" \
+	test "$(nf -j show tunnel | jq -c '[.tunnel.active, .tunnel.servers[0].state]')" = '["ss2","down"]'
+dns_is() { [ "$(dns_a)" = "$1" ]; }
+check "DNS follows: ss-tunnel through ss2" slowwait 10 dns_is 192.0.2.7
+ss_server 1 $SS1
+srv_is() { [ "$(tunnel "servers[$1].state")" = "$2" ]; }
+check "ss1 answers again" slowwait 10 srv_is 0 up
+
+section dead ss-redir
+# ---- a dead ss-redir is restarted ----------------------------------------------------
+old=$(redir_pid ss2)
+kill -9 "$old"
+check "ss-redir of ss2 killed: ss1 takes over" slowwait 10 tunnel_is active ss1
+check "... and it is restarted" slowwait 10 \
+	sh -c "p=\$(pgrep -f 'ss-redir -c $RUN/ss-redir-ss2.json'); [ -n \"\$p\" ] && [ \"\$p\" != $old ]"
+
+section uplink failover
+# ---- uplink failover while the tunnel is in use ----------------------------------------
+ip netns exec "$lan1" python3 "$WHOAMI" probe $FOREIGN "$WHOAMI_PORT" 30 \
+	--interval 0.05 --timeout 1 > "$TOPO/probe2" 2>&1 &
+prober=$!
+busywait 5000 grep -q " $SS1\$" "$TOPO/probe2"
+t_stop=$(now_ms)
+topo_pppoe_server_stop
+slowwait 20 sh -c "awk -v t=$t_stop '\$1 > t + 500 && (\$3 == \"$SS1\" || \$3 == \"$SS2\")' $TOPO/probe2 | grep -q ."
+kill $prober 2>/dev/null
+wait $prober 2>/dev/null
+t_fail=$(awk -v t="$t_stop" '$1 > t && $3 == "FAIL" { x = $1 } END { print x }' "$TOPO/probe2")
+t_ok=$(awk -v t="${t_fail:-$t_stop}" '$1 > t && ($3 == a || $3 == b) { print $1; exit }' a=$SS1 b=$SS2 "$TOPO/probe2")
+ktap_info "uplink failover under the tunnel: PPPoE ended -> new connections through the tunnel again after $((${t_ok:-$t_stop} - t_stop)) ms (last failure at +$((${t_fail:-$t_stop} - t_stop)) ms)"
+check "the tunnel carries new connections again" busywait 5000 tunneled $FOREIGN
+# one held open: its ss-redir's connection to the server stays up a while
+ip netns exec "$lan1" timeout 10 bash -c "exec 3<>/dev/tcp/$FOREIGN/$WHOAMI_PORT; sleep 8" &
+check "... through wwan0 (ss-server sees the connection from 10.0.2.2)" \
+	slowwait 5 sh -c "ip netns exec $inet ss -tnH state established '( sport = :8388 )' | grep -q 10.0.2.2"
+
+section fail open/closed
+# ---- no server answers: fail open, fail closed ----------------------------------------
+kill "$ss1_pid" "$ss2_pid"
+check "both servers dead: the tunnel is down" slowwait 10 tunnel_is state down
+check "fail open: the foreign host is reached directly (from wwan0)" \
+	busywait 5000 who_is $FOREIGN 10.0.2.2
+check "fail open counted" test "$(nf -j show tunnel | jq .stats.tunnel_fail_open)" -gt 0
+agent closed
+check "fail closed: configured" slowwait 10 tunnel_is fail closed
+check_fail "fail closed: the foreign host is not reached" who_is $FOREIGN 10.0.2.2
+check "fail closed: the domestic host still is (direct)" who_is $DOMESTIC 10.0.2.2
+check "blocked connections counted" test "$(nf -j show tunnel | jq .stats.tunnel_blocked)" -gt 0
+ss_server 1 $SS1
+check "a server back: the tunnel is up again" slowwait 10 tunnel_is active ss1
+check "... and carries the foreign host again" busywait 5000 who_is $FOREIGN $SS1
+
+kill "$agent_pid"
+wait "$agent_pid"
+agent_pid=
+check "agent stopped: ss-redir and ss-tunnel are gone" \
+	sh -c "! pgrep -f 'ss-(redir|tunnel) -c $RUN/' >/dev/null"
+check "... the kernel has the tunnel down (fail applies)" tunnel_is state down
+check "... the ss config files are removed" test ! -e "$RUN/ss-redir-ss1.json"
+section done
+
+# on a failure, what the agent and the servers said
+if [ "$KTAP_FAIL" -gt 0 ] || [ -n "${NFGATE_TUNNEL_VERBOSE:-}" ]; then
+	tail -n 80 "$TOPO/nfgated.log" | sed 's/^/#   /'
+	tail -n 5 "$TOPO"/ss-server*.log | sed 's/^/#   /'
+fi
