@@ -107,8 +107,8 @@ agent()
 	check = $FOREIGN:$WHOAMI_PORT
 	check_interval_ms = 300
 	check_retry_ms = 100
-	check_timeout_ms = 1000
-	check_fails = 2
+	check_timeout_ms = 3000
+	check_fails = 3
 	failback_ms = 60000
 	fail = $1
 	dns_listen = 192.168.0.1:5353
