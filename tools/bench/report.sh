@@ -156,12 +156,22 @@ END {
 			pct("a"), pct("b"), pct("c")
 
 	printf "\nshared code, instructions per call (callgrind on the host, gcc -O2)\n"
-	fmt = "%-35s %-7s %-13s %s\n"
+	fmt = "%-35s %-7s %-15s %s\n"
 	printf fmt, "operation", "instr", "target", "what"
 	cgrow("bypass", "bypass-set lookup, 8,000 prefixes", 150)
 	if ("bypass_worst" in cg)
 		cgrow("bypass_worst", "  the same, worst case", 150)
 	cgrow("dns", "DNS reply check, typical reply", 500)
+	split("dns_parse dns_hash dns_set dns_signals dns_verdict dns_learn", P, " ")
+	part["dns_parse"] = "  parse alone"
+	part["dns_hash"] = "  answer hash"
+	part["dns_set"] = "  forged-set lookup, per address"
+	part["dns_signals"] = "  signals"
+	part["dns_verdict"] = "  verdict"
+	part["dns_learn"] = "  learning the clean reply"
+	for (i = 1; i <= 6; i++)
+		if (P[i] in cg)
+			cgrow(P[i], part[P[i]], "-")
 	cgrow("wchoice", "weighted uplink choice", "-")
 
 	printf "\nper-flow memory beyond the conntrack entry: none. A connection'\''s uplink is\n"
