@@ -52,6 +52,11 @@ FILENAME ~ /meta.tsv$/ {
 		guest = $2
 	} else if ($1 == "clock") {
 		clock = $2
+	} else if ($1 == "dnscheck") {
+		# replies passed dropped held no_query, per measurement
+		for (i = 3; i <= 7; i++)
+			dnsc[$2, i - 2] += $i
+		ndnsc[$2]++
 	} else if ($1 == "wan0_share") {
 		share[$2] += $3
 		nshare[$2]++
@@ -151,6 +156,10 @@ END {
 	}
 	if (notes != "")
 		printf "%s\n", substr(notes, 2)
+	if (ndnsc["c"])
+		printf "  c DNS replies, checked: nfgate judged %d replies in the %d measurements: %d passed, %d dropped, %d held, %d without a query%s\n", \
+			dnsc["c", 1], ndnsc["c"], dnsc["c", 2], dnsc["c", 3], dnsc["c", 4], dnsc["c", 5], \
+			dnsc["c", 1] == dnsc["c", 2] ? "" : " (NOT all passed)"
 	if (nshare["a"] + nshare["b"] + nshare["c"])
 		printf "  new TCP conns leaving by wan0: a %s, b %s, c %s (weights 3:1 in b and c)\n", \
 			pct("a"), pct("b"), pct("c")

@@ -57,16 +57,17 @@ SERVER=198.51.100.10		# in the bypass set: "domestic", forwarded
 DNS_SERVER=198.51.100.53
 FORGED_DNS=198.51.100.54
 FOREIGN=203.0.113.10		# outside it: TCP is redirected
+FORGED_LIST=$REPO/data/forged.txt	# c's forged set: 486 addresses
 CONN_PORT=7001
 REDIR_PORT=12345
 
 # What each configuration does. (c) is what the module does today: when it
-# gains the bypass set with the tunnel redirect, or the DNS reply check,
-# add the feature here and configure it in conf_c.
+# gains the bypass set with the tunnel redirect, add the feature here and
+# configure it in conf_c.
 declare -A FEATURES=(
 	[a]="conntrack masquerade"
 	[b]="conntrack masquerade balance bypass redirect dnscheck"
-	[c]="conntrack masquerade balance"
+	[c]="conntrack masquerade balance dnscheck"
 )
 
 # The features a workload needs beyond forwarding, in b and c. (a) is the
@@ -212,12 +213,17 @@ conf_b()
 	EOF
 }
 
+# The DNS reply check in drop mode with the shipped forged set (486
+# addresses; b's rules know 35): a reply from an uplink is judged against
+# its query, seen leaving through FORWARD.
 conf_c()
 {
 	local nf=(ip netns exec rtr-c "$NFGATE")
 	"${nf[@]}" set lan dev lan0 subnet 192.168.0.0/24 &&
 	"${nf[@]}" set uplink wan0 weight 3 &&
-	"${nf[@]}" set uplink wan1 weight 1
+	"${nf[@]}" set uplink wan1 weight 1 &&
+	"${nf[@]}" set dns mode drop &&
+	"${nf[@]}" forged load "$FORGED_LIST" > /dev/null
 }
 
 # ---- measurements ------------------------------------------------------------
@@ -298,12 +304,35 @@ wl_redir()
 	echo "$res"
 }
 
+# The DNS counters of nfgate in X: "replies passed dropped held no_query".
+dns_counters()
+{
+	ns "rtr-$1" "$NFGATE" -j show stats | jq -r '[.dns_replies, .dns_passed,
+		.dns_dropped, .dns_held, .dns_no_query] | map(tostring) | join(" ")'
+}
+
+# The difference of two dns_counters lines: what the module did between.
+dns_delta() # BEFORE AFTER
+{
+	awk -v b="$1" -v a="$2" 'BEGIN {
+		split(b, x, " "); split(a, y, " ")
+		for (i = 1; i <= 5; i++)
+			printf "%d%s", y[i] - x[i], i < 5 ? " " : "\n" }'
+}
+
 # DNS replies per second from a resolver behind the uplinks, through the
-# router's reply check.
+# router's reply check. With nfgate's check, notes what the module did
+# with the replies (meta dnscheck X replies passed dropped held no_query).
 wl_dns()
 {
-	ns "lan-$1" "$NGBENCH" dns-query "$DNS_SERVER" "$SECS" 8 16 |
-		awk '{ printf "%.0f\n", $2 / $4 }'
+	local x=$1 before='' out d
+	has "$x" dnscheck && [ "$x" = c ] && before=$(dns_counters "$x")
+	out=$(ns "lan-$x" "$NGBENCH" dns-query "$DNS_SERVER" "$SECS" 8 16)
+	if [ -n "$before" ]; then
+		read -r -a d <<<"$(dns_delta "$before" "$(dns_counters "$x")")"
+		meta dnscheck "$x" "${d[@]}"
+	fi
+	awk '{ printf "%.0f\n", $2 / $4 }' <<<"$out"
 }
 
 # Why workload W is not measured in X ("-" or "n/a", a tab, the reason);
@@ -352,6 +381,26 @@ dns_replies() # X SERVER
 	ns "lan-$1" "$NGBENCH" dns-query "$2" 1 2 4 | field replies
 }
 
+# nfgate_judges X SERVER genuine|forged: the module judged every DNS reply
+# from SERVER (its query seen leaving through FORWARD, the reply arriving
+# on an uplink) and passed them all to the LAN (genuine) or dropped them
+# all (forged).
+nfgate_judges()
+{
+	local x=$1 server=$2 kind=$3 before got d
+	before=$(dns_counters "$x")
+	got=$(dns_replies "$x" "$server")
+	d=$(dns_delta "$before" "$(dns_counters "$x")")
+	log "$x: $got replies from $server reached the LAN; module: replies passed dropped held no_query = $d"
+	read -r -a d <<<"$d"
+	[ "${d[0]}" -gt 0 ] || return 1
+	if [ "$kind" = genuine ]; then
+		[ "${d[1]}" = "${d[0]}" ] && [ "${got:-0}" -gt 0 ]
+	else
+		[ "${d[2]}" = "${d[0]}" ] && [ "${got:-1}" = 0 ]
+	fi
+}
+
 # wan0_share_ok X LOW HIGH: wan0's share of the packets so far, in %.
 wan0_share_ok()
 {
@@ -378,7 +427,12 @@ check_conf() # X
 		check "$x: TCP to $FOREIGN (outside the bypass set) redirected, original destination intact" \
 			test -n "$(SECS=1 wl_redir "$x")" || ok=1
 	fi
-	if has "$x" dnscheck; then
+	if has "$x" dnscheck && [ "$x" = c ]; then
+		check "$x: nfgate judges every genuine DNS reply and passes it" \
+			nfgate_judges "$x" $DNS_SERVER genuine || ok=1
+		check "$x: nfgate judges every forged DNS reply and drops it" \
+			nfgate_judges "$x" $FORGED_DNS forged || ok=1
+	elif has "$x" dnscheck; then
 		check "$x: forged DNS replies dropped" \
 			test "$(dns_replies "$x" $FORGED_DNS)" = 0 || ok=1
 	elif [ "$x" = a ]; then
