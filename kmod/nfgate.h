@@ -64,6 +64,26 @@ struct nfgate_health_report {
 	u64 since_ms;
 };
 
+/*
+ * Routes through one uplink, per CPU, keyed by what the FIB lookup is
+ * keyed by (steer.c): a connection pinned to an uplink that its packets'
+ * own routing decision did not choose takes its route from here, checked
+ * with dst_check(), instead of from a FIB lookup per packet.
+ */
+#define NFGATE_RT_SLOTS		64
+struct nfgate_rt_slot {
+	struct dst_entry *dst;		/* a reference; NULL: empty */
+	__be32 daddr;
+	u32 mark;
+	int oif;
+	u8 tos;
+	u8 proto;
+};
+
+struct nfgate_rt_cache {
+	struct nfgate_rt_slot slot[NFGATE_RT_SLOTS];
+};
+
 struct nfgate_uplink {
 	struct list_head list;		/* nn->uplinks, RCU */
 	struct rcu_head rcu;
@@ -81,6 +101,7 @@ struct nfgate_uplink {
 	unsigned long usable_after;	/* jiffies: end of the hold-down */
 	struct nfgate_health_report report;	/* under nn->lock */
 	struct nfgate_uplink_pcpu __percpu *stats;
+	struct nfgate_rt_cache __percpu *rt;	/* steer.c */
 };
 
 struct nfgate_portfwd {
@@ -369,6 +390,8 @@ unsigned int nfgate_steer_forward(struct nfgate_net *nn, struct sk_buff *skb,
 unsigned int nfgate_steer_local_out(struct nfgate_net *nn, struct sk_buff *skb,
 				    const struct nf_hook_state *state);
 bool nfgate_uplink_usable(const struct nfgate_uplink *up);
+int nfgate_uplink_rt_init(struct nfgate_uplink *up);
+void nfgate_uplink_rt_free(struct nfgate_uplink *up);
 void nfgate_flows_count(struct nfgate_net *nn,
 			unsigned int counts[NFGATE_UPLINKS_MAX + 1]);
 

@@ -170,6 +170,7 @@ static void nfgate_uplink_free_rcu(struct rcu_head *head)
 {
 	struct nfgate_uplink *up = container_of(head, struct nfgate_uplink, rcu);
 
+	nfgate_uplink_rt_free(up);
 	free_percpu(up->stats);
 	kfree(up);
 }
@@ -207,7 +208,8 @@ static struct nfgate_uplink *nfgate_uplink_new(struct nfgate_net *nn,
 	if (!up)
 		return ERR_PTR(-ENOMEM);
 	up->stats = netdev_alloc_pcpu_stats(struct nfgate_uplink_pcpu);
-	if (!up->stats) {
+	if (!up->stats || nfgate_uplink_rt_init(up)) {
+		free_percpu(up->stats);
 		kfree(up);
 		return ERR_PTR(-ENOMEM);
 	}
