@@ -186,7 +186,10 @@ END {
 	printf "\nper-flow memory beyond the conntrack entry: none. A connection'\''s uplink is\n"
 	printf "kept in its conntrack mark (kmod/steer.c); the module adds no conntrack\n"
 	printf "extension and allocates nothing per packet or per connection. Not per flow:\n"
-	printf "the sticky table, 1,024 slots of 16 bytes per namespace once sticky is on.\n"
+	printf "the sticky table, 1,024 slots of 16 bytes per namespace once sticky is on;\n"
+	printf "the routes through each uplink, 64 slots of 24 bytes per uplink and CPU;\n"
+	printf "the DNS check'\''s query table (4,096 entries of 80 bytes) and resolver\n"
+	printf "baselines per namespace once the check is configured.\n"
 	if (bad != "" || !finished)
 		printf "\nINCOMPLETE RUN:%s%s\n", bad, finished ? "" : "\n  the guest did not finish"
 }
