@@ -599,13 +599,13 @@ static void cli(void)
 	      has(out, "*  hk2         1.2.3.4:8388   1101  up     3s     23.456ms           41\n") &&
 	      has(out, "flows: 7 in the tunnel now") &&
 	      has(out, "lists: bypass 8001 prefixes (5321 ranges with the reserved ones, built in 812 us)") &&
-	      has(out, "counters: tcp 37000, udp 38000, fail_open 39000, blocked 40000") &&
-	      has(out, "r_default 49000\n"),
+	      has(out, "counters: tcp 38000, udp 39000, fail_open 40000, blocked 41000") &&
+	      has(out, "r_default 50000\n"),
 	      "show tunnel: state line, servers table (* active), flows, lists, counters");
 	ret = run(tunnel_main, true, ARGV("tunnel"));
 	CHECK(ret == 0 && valid_json(out) && has(out, "\"active\": \"hk2\"") &&
 	      has(out, "\"rtt_ms\": 23.456") && has(out, "\"redirected\": 41") &&
-	      has(out, "\"prefixes\": 8001") && has(out, "\"tunnel_tcp\": 37000") &&
+	      has(out, "\"prefixes\": 8001") && has(out, "\"tunnel_tcp\": 38000") &&
 	      has(out, "\"generation\": 12") && has(out, "\"loading\": null"),
 	      "show tunnel -j: valid JSON with the servers, lists and counters");
 	ret = run(tunnel_main, false, ARGV("tunnel", "lookup", "9.9.9.9", "from", "192.168.0.10"));
