@@ -522,9 +522,9 @@ void nfg_forward_args(char *buf, size_t len, const struct nfg_forward *fw)
 
 /* --- the config file ------------------------------------------------------- */
 
-enum sect { S_NONE, S_LAN, S_SETTINGS, S_UPLINK, S_FORWARD, S_DNS, S_TUNNEL, S_SERVER, S_SKIP };
+enum sect { S_NONE, S_LAN, S_SETTINGS, S_UPLINK, S_FORWARD, S_DNS, S_FIREWALL, S_TUNNEL, S_SERVER, S_SKIP };
 
-#define SECTIONS "[lan], [settings], [dns], [uplink IFNAME], [forward tcp|udp PORT], [tunnel] or [server NAME]"
+#define SECTIONS "[lan], [settings], [dns], [firewall], [uplink IFNAME], [forward tcp|udp PORT], [tunnel] or [server NAME]"
 
 struct parser;
 
@@ -1017,6 +1017,130 @@ static int dns_key(const char *name)
 	return -1;
 }
 
+/* --- [firewall] --- */
+
+void nfg_firewall_defaults(struct nfg_conf_firewall *fw)
+{
+	memset(fw, 0, sizeof(*fw));
+	fw->ssh_port = 22;
+	fw->ssh_wan = true;
+	fw->ssh_limit = NFG_FW_SSH_LIMIT_DEFAULT;
+	fw->ssh_window_s = NFG_FW_SSH_WINDOW_DEFAULT;
+	fw->mss_clamp = true;
+	fw->dscp_clear = true;
+	fw->icmp_echo_rate = NFG_FW_ECHO_RATE_DEFAULT;
+}
+
+static int fw_bool(const char *v, bool *out, char *err, size_t n)
+{
+	uint8_t b;
+
+	if (nfg_parse_bool(v, &b, err, n))
+		return -1;
+	*out = b;
+	return 0;
+}
+
+static int set_fw_ssh_port(struct parser *p, const char *v, char *err, size_t n)
+{
+	return nfg_parse_port(v, &p->cfg->firewall.ssh_port, err, n);
+}
+
+static int set_fw_ssh_wan(struct parser *p, const char *v, char *err, size_t n)
+{
+	return fw_bool(v, &p->cfg->firewall.ssh_wan, err, n);
+}
+
+static int set_fw_ssh_limit(struct parser *p, const char *v, char *err, size_t n)
+{
+	return nfg_parse_uint(v, 1000, &p->cfg->firewall.ssh_limit, err, n);
+}
+
+static int set_fw_ssh_window(struct parser *p, const char *v, char *err, size_t n)
+{
+	return nfg_parse_range(v, 1, 3600, &p->cfg->firewall.ssh_window_s, err, n);
+}
+
+static int set_fw_mss_clamp(struct parser *p, const char *v, char *err, size_t n)
+{
+	return fw_bool(v, &p->cfg->firewall.mss_clamp, err, n);
+}
+
+static int set_fw_dscp_clear(struct parser *p, const char *v, char *err, size_t n)
+{
+	return fw_bool(v, &p->cfg->firewall.dscp_clear, err, n);
+}
+
+static int set_fw_lan_isolation(struct parser *p, const char *v, char *err, size_t n)
+{
+	return fw_bool(v, &p->cfg->firewall.lan_isolation, err, n);
+}
+
+static int set_fw_echo_rate(struct parser *p, const char *v, char *err, size_t n)
+{
+	return nfg_parse_uint(v, 10000, &p->cfg->firewall.icmp_echo_rate, err, n);
+}
+
+/* "80, 443 8443": ports, commas and/or blanks, each at most once */
+static int fw_ports(const char *v, uint16_t *ports, size_t *np, char *err, size_t n)
+{
+	char buf[NFG_CONF_MAX_LINE + 1], *save = NULL, *tok;
+	uint16_t port;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	*np = 0;
+	for (tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		if (nfg_parse_port(tok, &port, err, n))
+			return -1;
+		for (size_t i = 0; i < *np; i++) {
+			if (ports[i] == port) {
+				snprintf(err, n, "port %u is given twice", port);
+				return -1;
+			}
+		}
+		if (*np == NFG_FW_PORTS_MAX) {
+			snprintf(err, n, "more than %d ports", NFG_FW_PORTS_MAX);
+			return -1;
+		}
+		ports[(*np)++] = port;
+	}
+	if (!*np) {
+		snprintf(err, n, "missing value");
+		return -1;
+	}
+	return 0;
+}
+
+static int set_fw_allow_tcp(struct parser *p, const char *v, char *err, size_t n)
+{
+	struct nfg_conf_firewall *fw = &p->cfg->firewall;
+
+	return fw_ports(v, fw->allow_tcp, &fw->n_allow_tcp, err, n);
+}
+
+static int set_fw_allow_udp(struct parser *p, const char *v, char *err, size_t n)
+{
+	struct nfg_conf_firewall *fw = &p->cfg->firewall;
+
+	return fw_ports(v, fw->allow_udp, &fw->n_allow_udp, err, n);
+}
+
+static const struct key_def firewall_keys[] = {
+	{ "ssh_port", set_fw_ssh_port, 0 },
+	{ "ssh_wan", set_fw_ssh_wan, 0 },
+	{ "ssh_limit", set_fw_ssh_limit, 0 },
+	{ "ssh_window_s", set_fw_ssh_window, 0 },
+	{ "mss_clamp", set_fw_mss_clamp, 0 },
+	{ "dscp_clear", set_fw_dscp_clear, 0 },
+	{ "lan_isolation", set_fw_lan_isolation, 0 },
+	{ "icmp_echo_rate", set_fw_echo_rate, 0 },
+	{ "allow_tcp", set_fw_allow_tcp, 0 },
+	{ "allow_udp", set_fw_allow_udp, 0 },
+	{ NULL, NULL, 0 }
+};
+_Static_assert(sizeof(firewall_keys) / sizeof(firewall_keys[0]) - 1 <= NFG_FW_KEYS_MAX,
+	       "key_line[] of struct nfg_conf_firewall");
+
 static const struct key_def forward_keys[] = {
 	{ "to", set_forward_to, 0 },
 	{ "uplink", set_forward_uplink, 0 },
@@ -1046,6 +1170,8 @@ static const char *sect_name(const struct parser *p)
 		return "[settings]";
 	case S_DNS:
 		return "[dns]";
+	case S_FIREWALL:
+		return "[firewall]";
 	case S_FORWARD:
 		snprintf(buf, sizeof(buf), "[forward %s %u]",
 			 nfg_proto_name(p->fw->fw.proto), p->fw->fw.port);
@@ -1308,6 +1434,11 @@ static void section_header(struct parser *p, char *s)
 			return;
 		p->sect = S_DNS;
 		p->keys = dns_keys;
+	} else if (!strcmp(word, "firewall")) {
+		if (!single_header(p, word, name, &cfg->has_firewall, &cfg->firewall_line))
+			return;
+		p->sect = S_FIREWALL;
+		p->keys = firewall_keys;
 	} else if (!strcmp(word, "uplink")) {
 		uplink_header(p, name, rest);
 	} else if (!strcmp(word, "forward")) {
@@ -1389,6 +1520,8 @@ static void key_value(struct parser *p, char *s)
 		p->cu->key_line[i] = p->line;
 	if (p->sect == S_DNS)
 		p->cfg->dns.key_line[i] = p->line;
+	if (p->sect == S_FIREWALL)
+		p->cfg->firewall.key_line[i] = p->line;
 	if (p->sect == S_LAN)
 		p->lan_seen |= 1U << i;
 	if (p->sect == S_FORWARD && !strcmp(key, "to"))
@@ -1635,6 +1768,7 @@ int nfg_config_parse(FILE *f, const char *name, struct nfg_config *cfg,
 	snprintf(cfg->dns.learned_file, sizeof(cfg->dns.learned_file), "%s", NFG_LEARNED_DEFAULT);
 	cfg->dns.canary_interval_ms = NFG_CANARY_INTERVAL_DEFAULT;
 	nfg_conf_tunnel_defaults(&cfg->tunnel);
+	nfg_firewall_defaults(&cfg->firewall);
 	while ((n = getline(&buf, &cap, f)) >= 0) {
 		p.line++;
 		if (n && buf[n - 1] == '\n')

@@ -20,6 +20,7 @@
 #include "apply.h"
 #include "config.h"
 #include "dagent.h"
+#include "firewall.h"
 #include "hagent.h"
 #include "ipc.h"
 #include "log.h"
@@ -45,10 +46,12 @@ struct agent {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nfgated [-c FILE] [-f] [-t]\n"
+		"Usage: nfgated [-c FILE] [-f] [-t] [-p]\n"
 		"  -c, --config FILE  configuration (default " NFG_CONF_DEFAULT ")\n"
 		"  -f, --foreground   log to stderr instead of syslog\n"
 		"  -t, --check        validate the configuration, apply nothing, exit 0/1\n"
+		"  -p, --print-firewall  validate, print the nftables script of the\n"
+		"                     firewall baseline ([firewall]), apply nothing\n"
 		"  -h, --help         this help\n"
 		"Signals: HUP re-reads the configuration, TERM/INT exit (the kernel\n"
 		"keeps its configuration).\n");
@@ -110,6 +113,41 @@ static void tunnel_sync(struct agent *a, const struct nfg_config *cfg)
 	}
 }
 
+/*
+ * The firewall baseline ([firewall]), one nftables transaction that
+ * replaces the tables: a refused one leaves the running tables as they
+ * were. Without [firewall], the tables are deleted only when the running
+ * configuration had them (an agent started without it leaves nftables
+ * alone).
+ */
+static int firewall(const struct agent *a, const struct nfg_config *cfg, bool had)
+{
+	char err[2048], *script;
+	int ret;
+
+	if (!cfg->has_firewall && !had)
+		return 0;
+	script = nfg_firewall_ruleset(cfg, a->conf_path);
+	if (!script) {
+		log_err("firewall: out of memory, tables left as they were");
+		return -1;
+	}
+	ret = nfg_nft_run(script, err, sizeof(err));
+	free(script);
+	if (ret) {
+		log_err("firewall: nftables refused the baseline, tables left as they were: %s",
+			err);
+		return -1;
+	}
+	if (cfg->has_firewall)
+		log_info("firewall: table inet " NFG_FW_TABLE " loaded%s",
+			 cfg->firewall.lan_isolation ? ", LAN isolation on (table bridge "
+			 NFG_FW_TABLE ")" : "");
+	else
+		log_info("firewall: no [firewall], tables " NFG_FW_TABLE " deleted");
+	return 0;
+}
+
 static void reload(struct agent *a)
 {
 	struct nfg_config cfg;
@@ -121,6 +159,7 @@ static void reload(struct agent *a)
 		return;
 	}
 	apply(&cfg);
+	firewall(a, &cfg, a->cfg.has_firewall);
 	/* the file is valid: it is the configuration now, even if the kernel
 	 * refused a part of it (logged above; the next SIGHUP retries) */
 	if (a->health_on)
@@ -159,15 +198,16 @@ int main(int argc, char *argv[])
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "check", no_argument, NULL, 't' },
+		{ "print-firewall", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct agent a = { .conf_path = NFG_CONF_DEFAULT, .sigfd = -1 };
-	bool foreground = false, check = false;
+	bool foreground = false, check = false, print_fw = false;
 	sigset_t mask;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "c:fth", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:fthp", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			a.conf_path = optarg;
@@ -177,6 +217,9 @@ int main(int argc, char *argv[])
 			break;
 		case 't':
 			check = true;
+			break;
+		case 'p':
+			print_fw = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -190,6 +233,25 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "nfgated: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
 		return 2;
+	}
+
+	if (print_fw) {
+		struct nfg_errors errs = { 0 };
+		char *script;
+
+		ret = nfg_config_load(a.conf_path, &a.cfg, &errs);
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.msg[i]);
+		nfg_errors_free(&errs);
+		if (ret)
+			return 1;
+		script = nfg_firewall_ruleset(&a.cfg, a.conf_path);
+		nfg_config_free(&a.cfg);
+		if (!script)
+			return 1;
+		fputs(script, stdout);
+		free(script);
+		return 0;
 	}
 
 	if (check) {
@@ -213,6 +275,9 @@ int main(int argc, char *argv[])
 			       d->forged_file[0] ? d->forged_file : "no forged_file",
 			       d->forged.n4, d->forged.n6, d->n_canary);
 		}
+		if (a.cfg.has_firewall)
+			printf("; firewall%s", a.cfg.firewall.lan_isolation ?
+			       ", LAN isolation" : "");
 		printf("\n");
 		nfg_config_free(&a.cfg);
 		return 0;
@@ -241,6 +306,7 @@ int main(int argc, char *argv[])
 		ret = 1;
 		goto out;
 	}
+	firewall(&a, &a.cfg, false);
 	if (hagent_start(&a.health, &a.loop, &a.cfg, agent_ipc_open) == 0)
 		a.health_on = true;
 	else

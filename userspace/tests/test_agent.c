@@ -21,6 +21,18 @@ static struct fake_kernel k;
 static char conf[64], logpath[64], data[64], learned[64];
 static int nlog_after_start, nlog_after_bad;
 static int nuplinks_after_bad, nfw_after_bad;
+static int nft_calls, nft_after_start, nft_after_bad;
+static char nft_first[8192], nft_last[8192];
+
+int nfg_nft_run(const char *script, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	if (!nft_calls++)
+		snprintf(nft_first, sizeof(nft_first), "%s", script);
+	snprintf(nft_last, sizeof(nft_last), "%s", script);
+	return 0;
+}
 
 static int fake_open(struct nfg_ipc *ipc)
 {
@@ -64,6 +76,7 @@ static void *driver(void *arg)
 	(void)arg;
 	wait_log("running (pid");
 	nlog_after_start = k.nlog;
+	nft_after_start = nft_calls;
 	write_conf("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
 		   "[uplink ppp0]\nweight = 5000\n");
 	kill(getpid(), SIGHUP);
@@ -71,6 +84,7 @@ static void *driver(void *arg)
 	nlog_after_bad = k.nlog;
 	nuplinks_after_bad = (int)k.n;
 	nfw_after_bad = (int)k.nfw;
+	nft_after_bad = nft_calls;
 	write_conf("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
 		   "[uplink ppp0]\nweight = 5\n");
 	kill(getpid(), SIGHUP);
@@ -109,7 +123,8 @@ int main(void)
 			 "[settings]\nsticky_ms = 1000\n"
 			 "[dns]\nmode = log\nforged_file = %s\nlearned_file = %s\n"
 			 "[uplink ppp0]\nweight = 3\n[uplink wwan0]\ntier = 1\n"
-			 "[forward tcp 8080]\nto = 192.168.0.11:80\n", data, learned);
+			 "[forward tcp 8080]\nto = 192.168.0.11:80\n"
+			 "[firewall]\nlan_isolation = yes\n", data, learned);
 		write_conf(text);
 	}
 	fake_attach(&k, &ipc);
@@ -150,6 +165,16 @@ int main(void)
 	      "SIGHUP with a bad file: FILE:LINE error logged, keeps running");
 	CHECK(k.n == 1 && !strcmp(k.ups[0].ifname, "ppp0") && k.ups[0].weight == 5,
 	      "SIGHUP with a good file: applied (wwan0 deleted, ppp0 weight 5)");
+	CHECK(nft_after_start == 1 && strstr(nft_first, "delete table inet nfgate\n") &&
+	      strstr(nft_first, "table inet nfgate {") &&
+	      strstr(nft_first, "elements = { \"ppp0\", \"wwan0\" }") &&
+	      strstr(nft_first, "table bridge nfgate {") &&
+	      log_has("firewall: table inet nfgate loaded, LAN isolation on"),
+	      "start with [firewall]: the baseline loaded in one script (%d)", nft_after_start);
+	CHECK(nft_after_bad == 1, "SIGHUP with a bad file: the firewall left alone");
+	CHECK(nft_calls == 2 && strstr(nft_last, "delete table bridge nfgate\n") &&
+	      !strstr(nft_last, "{") && log_has("no [firewall], tables nfgate deleted"),
+	      "SIGHUP without [firewall]: the tables deleted (%d scripts)", nft_calls);
 	CHECK(ret == 0 && k.has_lan && log_has("exiting, the kernel keeps its configuration"),
 	      "SIGTERM: exit 0, kernel configuration left in place");
 	unlink(conf);
