@@ -19,8 +19,9 @@
  *                                 from an uplink, de-NATed, is judged and
  *                                 passed, dropped or held (dns.c)
  *   routing decision: deliver to the router, or pass it on
- *   forward       FORWARD       nfgate_forward (-149): uplink choice for a
- *                                 new LAN connection, route moved to the
+ *   forward       FORWARD       nfgate_forward (-149): per-host accounting
+ *                                 (hosts.c), uplink choice for a new LAN
+ *                                 connection, route moved to the
  *                                 connection's uplink (steer.c)
  *                               filter (0)
  *   router's own  LOCAL_OUT     conntrack (-200)
@@ -84,6 +85,7 @@ static unsigned int nfgate_forward(void *priv, struct sk_buff *skb,
 	struct nfgate_net *nn = nfgate_pernet(state->net);
 
 	nfgate_stat_inc(nn, NFGATE_STAT_FORWARD);
+	nfgate_hosts_account(nn, skb);
 	nfgate_dns_query(nn, skb, false);
 	return nfgate_steer_forward(nn, skb, state);
 }

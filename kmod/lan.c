@@ -73,6 +73,12 @@ int nfgate_lan_set(struct nfgate_net *nn, struct nlattr **tb,
 	lan->prefixlen = plen;
 
 	old = nfgate_lan_locked(nn);
+	err = nfgate_hosts_lan_set(nn, !old || old->addr != lan->addr ||
+				   old->prefixlen != lan->prefixlen);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "no memory for the host accounting table");
+		goto err_free;
+	}
 	rcu_assign_pointer(nn->lan, lan);
 	err = nfgate_hooks_sync(nn);
 	if (err) {

@@ -174,6 +174,7 @@ static const struct nla_policy nfgate_policy[NFGATE_A_MAX + 1] = {
 	[NFGATE_A_TUNNEL]	= NLA_POLICY_NESTED(nfgate_tunnel_policy),
 	[NFGATE_A_PREFIXES]	= NLA_POLICY_NESTED(nfgate_prefixes_policy),
 	[NFGATE_A_LOOKUP]	= NLA_POLICY_NESTED(nfgate_lookup_policy),
+	[NFGATE_A_HOST]		= NFGATE_RO("HOST is read-only"),
 };
 
 static void *nfgate_put_hdr(struct sk_buff *skb, struct genl_info *info,
@@ -568,6 +569,18 @@ static int nfgate_forged_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static void *nfgate_host_hdr(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &nfgate_family, NLM_F_MULTI, NFGATE_CMD_HOST_GET);
+}
+
+static int nfgate_host_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return nfgate_hosts_dump(skb, cb, nfgate_pernet(sock_net(skb->sk)),
+				 nfgate_host_hdr);
+}
+
 static int nfgate_forged_doit(struct genl_info *info, bool del)
 {
 	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
@@ -798,6 +811,10 @@ static const struct genl_ops nfgate_ops[] = {
 	{
 		.cmd = NFGATE_CMD_TUNNEL_LOOKUP,
 		.doit = nfgate_tunnel_lookup_doit,
+	},
+	{
+		.cmd = NFGATE_CMD_HOST_GET,
+		.dumpit = nfgate_host_dump,
 	},
 };
 

@@ -305,6 +305,7 @@ struct nfgate_tunnel {
 	u32 stage_portid;
 	struct rcu_head rcu;
 };
+struct nfgate_hosts;
 
 struct nfgate_net {
 	struct net *net;
@@ -332,6 +333,7 @@ struct nfgate_net {
 	struct nfgate_forged __rcu *forged;
 
 	struct nfgate_tunnel __rcu *tunnel;	/* TUNNEL_SET creates it */
+	struct nfgate_hosts __rcu *hosts;	/* with the LAN (hosts.c) */
 };
 
 extern unsigned int nfgate_net_id;
@@ -520,6 +522,15 @@ int nfgate_prefixes_fill(struct sk_buff *skb, struct nfgate_net *nn,
 /* Under RCU: is @addr (network order) in list @l? */
 bool nfgate_pset_contains(struct nfgate_tunnel *t, enum nfgate_prefix_list l,
 			  __be32 addr);
+/* hosts.c */
+struct netlink_callback;
+int nfgate_hosts_lan_set(struct nfgate_net *nn, bool new_subnet);
+void nfgate_hosts_free(struct nfgate_net *nn);
+void nfgate_hosts_account(struct nfgate_net *nn, const struct sk_buff *skb);
+int nfgate_hosts_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		      struct nfgate_net *nn,
+		      void *(*put_hdr)(struct sk_buff *skb,
+				       struct netlink_callback *cb));
 
 /* netlink.c */
 int nfgate_genl_register(void);

@@ -564,6 +564,22 @@ static int take_forward(const struct nfg_msg *msg, void *dst)
 	return 0;
 }
 
+static int take_host(const struct nfg_msg *msg, void *dst)
+{
+	if (!msg->has_host)
+		return -EBADMSG;
+	memcpy(dst, &msg->host, sizeof(msg->host));
+	return 0;
+}
+
+int nfg_ipc_host_dump(struct nfg_ipc *ipc, struct nfg_host **list,
+		      size_t *n, uint32_t *gen)
+{
+	struct dump_ctx ctx = { .take = take_host, .size = sizeof(**list) };
+
+	return dump(ipc, NFGATE_CMD_HOST_GET, &ctx, (void **)list, n, gen);
+}
+
 int nfg_ipc_uplink_dump(struct nfg_ipc *ipc, struct nfg_uplink **list,
 			size_t *n, uint32_t *gen)
 {

@@ -74,6 +74,9 @@ int nfg_ipc_settings_get(struct nfg_ipc *ipc, struct nfg_settings *s,
 			 uint32_t *gen);
 /* Sends only the settings marked present. */
 int nfg_ipc_settings_set(struct nfg_ipc *ipc, const struct nfg_settings *s);
+/* Every accounted LAN host, restarting on NLM_F_DUMP_INTR. *list: free(). */
+int nfg_ipc_host_dump(struct nfg_ipc *ipc, struct nfg_host **list,
+		      size_t *n, uint32_t *gen);
 /* Every port forward, restarting on NLM_F_DUMP_INTR. *list: free(). */
 int nfg_ipc_forward_dump(struct nfg_ipc *ipc, struct nfg_forward **list,
 			 size_t *n, uint32_t *gen);

@@ -377,6 +377,13 @@ void nfg_json_forward(struct json *j, const char *key,
 	json_object_end(j);
 }
 
+void nfg_json_host(struct json *j, const char *key, const struct nfg_host *h)
+{
+	json_object_begin(j, key);
+	json_fields(j, h, h->present, nfg_host_fields, nfg_host_nfields, true);
+	json_object_end(j);
+}
+
 void nfg_json_dns(struct json *j, const char *key, const struct nfg_dns *dns, bool all)
 {
 	if (!dns) {

@@ -50,6 +50,7 @@ void nfg_json_settings(struct json *j, const char *key,
 		       const struct nfg_settings *s, bool all);
 void nfg_json_forward(struct json *j, const char *key,
 		      const struct nfg_forward *fw, bool all);
+void nfg_json_host(struct json *j, const char *key, const struct nfg_host *h);
 /* dns: NULL gives null. */
 void nfg_json_dns(struct json *j, const char *key, const struct nfg_dns *dns, bool all);
 /* The fields, with "answers4" and "answers6" arrays after "qtype". */

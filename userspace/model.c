@@ -79,6 +79,15 @@ const struct nfg_field nfg_forward_fields[] = {
 };
 const size_t nfg_forward_nfields = sizeof(nfg_forward_fields) / sizeof(nfg_forward_fields[0]);
 
+const struct nfg_field nfg_host_fields[] = {
+	F(struct nfg_host, "address", NFGATE_HOST_A_ADDR, NFG_F_IN4, addr, false),
+	F(struct nfg_host, "tx_packets", NFGATE_HOST_A_TX_PACKETS, NFG_F_U64, tx_packets, false),
+	F(struct nfg_host, "tx_bytes", NFGATE_HOST_A_TX_BYTES, NFG_F_U64, tx_bytes, false),
+	F(struct nfg_host, "rx_packets", NFGATE_HOST_A_RX_PACKETS, NFG_F_U64, rx_packets, false),
+	F(struct nfg_host, "rx_bytes", NFGATE_HOST_A_RX_BYTES, NFG_F_U64, rx_bytes, false),
+};
+const size_t nfg_host_nfields = sizeof(nfg_host_fields) / sizeof(nfg_host_fields[0]);
+
 /*
  * The writable keys are also the keys of the [dns] section of the config
  * file, and with '-' for '_' the parameters of `nfgate set dns`.
@@ -507,6 +516,10 @@ int nfg_msg_parse(const struct nlmsghdr *nlh, struct nfg_msg *msg)
 			err = parse_nest(a, &msg->dns, &msg->dns.present,
 					 nfg_dns_fields, nfg_dns_nfields, &msg->has_dns);
 			break;
+		case NFGATE_A_HOST:
+			err = parse_nest(a, &msg->host, &msg->host.present,
+					 nfg_host_fields, nfg_host_nfields, &msg->has_host);
+			break;
 		case NFGATE_A_DNS_REPLY:
 			err = parse_dns_reply(a, &msg->dns_reply);
 			msg->has_dns_reply = true;
@@ -588,6 +601,7 @@ static const char *const stat_names[NFGATE_STAT_MAX + 1] = {
 	[NFGATE_STAT_TUNNEL_R_RESERVED] = "tunnel_r_reserved",
 	[NFGATE_STAT_TUNNEL_R_BYPASS] = "tunnel_r_bypass",
 	[NFGATE_STAT_TUNNEL_R_DEFAULT] = "tunnel_r_default",
+	[NFGATE_STAT_HOSTS_OVERFLOW] = "hosts_overflow",
 };
 
 static const char *const admin_names[] = {
@@ -735,6 +749,7 @@ const char *nfg_top_name(uint16_t top)
 		[NFGATE_A_DNS] = "dns",
 		[NFGATE_A_FORGED] = "forged",
 		[NFGATE_A_DNS_REPLY] = "dns_reply",
+		[NFGATE_A_HOST] = "host",
 	};
 
 	return NAME(names, top);

@@ -70,6 +70,13 @@ struct nfg_forward {
 	uint64_t hits;
 };
 
+/* present: bit (1 << NFGATE_HOST_A_*) set for each known attribute. */
+struct nfg_host {
+	uint32_t present;
+	uint32_t addr;			/* network byte order */
+	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
+};
+
 /* present: bit (1 << NFGATE_DNS_A_*) set for each known attribute. */
 struct nfg_dns {
 	uint32_t present;
@@ -129,7 +136,7 @@ struct nfg_msg {
 	uint8_t cmd;
 	bool has_lan, has_uplink, has_stats, has_event, has_generation;
 	bool has_settings, has_forward, has_flushed, has_resets;
-	bool has_dns, has_dns_reply;
+	bool has_dns, has_dns_reply, has_host;
 	struct nfg_lan lan;
 	struct nfg_uplink uplink;
 	struct nfg_stats stats;
@@ -137,6 +144,7 @@ struct nfg_msg {
 	struct nfg_forward forward;
 	struct nfg_dns dns;		/* DNS_GET; events DNS and FORGED */
 	struct nfg_dns_reply dns_reply;	/* event DNS_FORGED */
+	struct nfg_host host;		/* HOST_GET */
 	uint32_t event;			/* enum nfgate_event */
 	uint32_t generation;
 	uint32_t flushed, resets;	/* NFGATE_EVENT_UPLINK_FLUSH */
@@ -193,6 +201,8 @@ extern const struct nfg_field nfg_forward_fields[];
 extern const size_t nfg_forward_nfields;
 extern const struct nfg_field nfg_dns_fields[];
 extern const size_t nfg_dns_nfields;
+extern const struct nfg_field nfg_host_fields[];
+extern const size_t nfg_host_nfields;
 extern const struct nfg_field nfg_dns_reply_fields[];
 extern const size_t nfg_dns_reply_nfields;
 

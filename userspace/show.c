@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nfgate show [lan | settings | dns | uplinks [IFNAME] | forwards | stats] */
+/* nfgate show [lan | settings | dns | uplinks [IFNAME] | forwards | hosts | stats] */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -7,19 +7,23 @@
 
 #include "config.h"
 #include "format.h"
+#include "hosts.h"
 #include "ipc.h"
 #include "json.h"
 #include "subcommands.h"
 
 #define SNAPSHOT_TRIES 5
+#define TOP_HOSTS 5
 
 void show_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s [-j] show [lan | settings | dns | uplinks [IFNAME] | forwards | stats | tunnel]\n"
+		"Usage: %s [-j] show [lan | settings | dns | uplinks [IFNAME] | forwards | hosts |\n"
+		"                    stats | tunnel]\n"
 		"\n"
 		"Without an argument, shows the LAN, the settings, the DNS reply check, a\n"
-		"table of the uplinks, a table of the port forwards and the counters.\n"
+		"table of the uplinks, a table of the port forwards, the top hosts and the\n"
+		"counters. 'hosts' shows every LAN host's traffic, most first.\n"
 		"'dns' shows the DNS reply check with its counters by signal and verdict;\n"
 		"'uplinks IFNAME' shows one uplink in detail. With -j, prints JSON (shape:\n"
 		"userspace/README.md).\n",
@@ -436,12 +440,20 @@ static void print_uplink_detail(const struct nfg_uplink *up)
 static int show_all(struct nfg_ipc *ipc)
 {
 	struct snapshot s = { 0 };
+	struct nfg_host *hs = NULL;
+	size_t nh = 0;
 	const char *what;
 	int err = fetch(ipc, &s, &what);
 
 	if (err) {
 		snapshot_free(&s);
 		return cli_error(ipc, what, err);
+	}
+	/* a module without accounting (-EOPNOTSUPP): no hosts */
+	err = hosts_fetch(ipc, &hs, &nh);
+	if (err && err != -EOPNOTSUPP) {
+		snapshot_free(&s);
+		return cli_error(ipc, "get hosts", err);
 	}
 	if (opt_json) {
 		struct json j;
@@ -461,6 +473,10 @@ static int show_all(struct nfg_ipc *ipc)
 		for (size_t i = 0; i < s.nfw; i++)
 			nfg_json_forward(&j, NULL, &s.fws[i], true);
 		json_array_end(&j);
+		json_array_begin(&j, "top_hosts");
+		for (size_t i = 0; i < nh && i < TOP_HOSTS; i++)
+			nfg_json_host(&j, NULL, &hs[i]);
+		json_array_end(&j);
 		nfg_json_stats(&j, "stats", &s.st, true);
 		json_object_end(&j);
 		json_finish(&j);
@@ -474,8 +490,11 @@ static int show_all(struct nfg_ipc *ipc)
 		printf("\n");
 		print_forwards_table(s.fws, s.nfw);
 		printf("\n");
+		hosts_print_table(hs, nh, TOP_HOSTS);
+		printf("\n");
 		print_stats(&s.st);
 	}
+	free(hs);
 	snapshot_free(&s);
 	return 0;
 }
@@ -653,6 +672,7 @@ int show_main(int argc, char *argv[])
 	static const char *const whats[] = {
 		"lan", "settings", "dns", "uplinks", "uplink", "forwards", "forward", "stats",
 		"tunnel",
+		"hosts",
 	};
 	struct nfg_ipc ipc;
 	const char *what = argc > 1 ? argv[1] : NULL;
@@ -663,7 +683,7 @@ int show_main(int argc, char *argv[])
 		known |= !strcmp(what, whats[i]);
 	if (!known)
 		return cli_usage_error(show_usage, "show",
-				       "expected lan, settings, dns, uplinks, forwards, stats or tunnel");
+				       "expected lan, settings, dns, uplinks, forwards, hosts, stats or tunnel");
 	if (argc > (what && !strncmp(what, "uplink", 6) ? 3 : 2))
 		return cli_usage_error(show_usage, "show", "too many arguments");
 	if (cli_open(&ipc))
@@ -682,6 +702,8 @@ int show_main(int argc, char *argv[])
 		ret = show_stats(&ipc);
 	else if (!strcmp(what, "tunnel"))
 		ret = tunnel_show(&ipc);
+	else if (!strcmp(what, "hosts"))
+		ret = show_hosts(&ipc);
 	else if (argc == 3)
 		ret = show_uplink(&ipc, argv[2]);
 	else

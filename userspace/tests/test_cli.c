@@ -536,7 +536,7 @@ int main(void)
 		       "flow_pinned 6000", "show") &&
 	      has(out, "resets_sent 16000, dns_queries 17000", "show") &&
 	      has(out, "dns_hold_freed 36000, dns_duplicate 37000, tunnel_tcp 38000", "show") &&
-	      has(out, "tunnel_r_default 50000\n", "show"),
+	      has(out, "tunnel_r_default 50000, hosts_overflow 51000\n", "show"),
 	      "show: LAN line, settings line, DNS lines, uplink and forward tables, counters");
 	/* "1m 5s ago" and 650xx ms: stamped again, the checks above may take a second */
 	k.ups[0].health_since_ms = now_boottime_ms() - 65000;
@@ -580,7 +580,7 @@ int main(void)
 	ret = run(show_main, false, ARGV("show", "stats"));
 	CHECK(ret == 0 && has(out, "counters: pre_routing 1000", "show stats"), "show stats");
 	ret = run(show_main, false, ARGV("show", "bogus"));
-	CHECK(ret == 2 && has(err, "nfgate: show: expected lan, settings, dns, uplinks, forwards, stats or tunnel",
+	CHECK(ret == 2 && has(err, "nfgate: show: expected lan, settings, dns, uplinks, forwards, hosts, stats or tunnel",
 			      "show bogus") &&
 	      has(err, "Usage:", "show bogus"), "show bogus: usage error, exit 2");
 

@@ -228,7 +228,7 @@ int main(void)
 		  "\"tunnel_checks\":null,\"tunnel_r_local\":null,\"tunnel_r_src_bypass\":null,"
 		  "\"tunnel_r_src_forward\":null,\"tunnel_r_forward\":null,"
 		  "\"tunnel_r_reserved\":null,\"tunnel_r_bypass\":null,"
-		  "\"tunnel_r_default\":null}\n",
+		  "\"tunnel_r_default\":null,\"hosts_overflow\":null}\n",
 	       "stats: every counter of enum nfgate_stat, PAD left out");
 	for (unsigned int i = 1; i <= NFGATE_STAT_MAX; i++)
 		if (i != NFGATE_STAT_PAD && !nfg_stat_name(i))

@@ -323,6 +323,21 @@
  *   namespace; the counters count every reply.
  *   NFGATE_A_GENERATION: NLA_U32
  *
+ * NFGATE_CMD_HOST_GET: dump, per-host accounting: one message per LAN
+ *   host nfgate has seen in forwarded traffic (at FORWARD, before the
+ *   filter table), in the order first seen. The table holds at most the
+ *   module parameter hosts_max hosts (default NFGATE_HOSTS_DEFAULT_MAX,
+ *   the seed's /22); traffic of hosts beyond it is counted in
+ *   NFGATE_STAT_HOSTS_OVERFLOW. A new LAN (LAN_SET with another subnet)
+ *   empties it. A dump that raced that is flagged NLM_F_DUMP_INTR.
+ *   NFGATE_A_HOST: NLA_NESTED
+ *     NFGATE_HOST_A_ADDR: NLA_BE32, the LAN host
+ *     NFGATE_HOST_A_TX_PACKETS, _TX_BYTES: NLA_U64, what it sent through
+ *       the router (IP packets as on the wire, a GRO packet as its
+ *       segments; their IP length), _RX_PACKETS, _RX_BYTES: what
+ *       it received through the router
+ *   NFGATE_A_GENERATION: NLA_U32 RO
+ *
  * Later versions add objects as new commands and new top-level attributes;
  * existing numbers never change meaning.
  */
@@ -360,6 +375,7 @@
 #define NFGATE_FORGED_CHUNK		1024
 #define NFGATE_FORGED4_MAX		65536
 #define NFGATE_FORGED6_MAX		256
+#define NFGATE_HOSTS_DEFAULT_MAX	1024
 
 #define NFGATE_TUNNEL_SERVERS_MAX	8
 #define NFGATE_TUNNEL_NAME_MAX		32	/* with the NUL */
@@ -416,6 +432,7 @@ enum nfgate_cmd {
 	NFGATE_CMD_TUNNEL_DEL,
 	NFGATE_CMD_PREFIXES_LOAD,
 	NFGATE_CMD_TUNNEL_LOOKUP,
+	NFGATE_CMD_HOST_GET,
 	__NFGATE_CMD_MAX
 };
 #define NFGATE_CMD_MAX (__NFGATE_CMD_MAX - 1)
@@ -437,6 +454,7 @@ enum nfgate_attr {
 	NFGATE_A_TUNNEL,
 	NFGATE_A_PREFIXES,
 	NFGATE_A_LOOKUP,
+	NFGATE_A_HOST,
 	__NFGATE_A_LAST
 };
 #define NFGATE_A_MAX (__NFGATE_A_LAST - 1)
@@ -668,6 +686,17 @@ enum nfgate_tunnel_reason {
 	NFGATE_TUNNEL_R_DEFAULT,
 	__NFGATE_TUNNEL_R_LAST
 };
+enum nfgate_host_attr {
+	NFGATE_HOST_A_UNSPEC,
+	NFGATE_HOST_A_ADDR,
+	NFGATE_HOST_A_TX_PACKETS,
+	NFGATE_HOST_A_TX_BYTES,
+	NFGATE_HOST_A_RX_PACKETS,
+	NFGATE_HOST_A_RX_BYTES,
+	NFGATE_HOST_A_PAD,
+	__NFGATE_HOST_A_LAST
+};
+#define NFGATE_HOST_A_MAX (__NFGATE_HOST_A_LAST - 1)
 
 enum nfgate_dns_mode {
 	NFGATE_DNS_OFF,		/* replies are not looked at */
@@ -807,6 +836,9 @@ enum nfgate_stat {
 	NFGATE_STAT_TUNNEL_R_RESERVED,
 	NFGATE_STAT_TUNNEL_R_BYPASS,
 	NFGATE_STAT_TUNNEL_R_DEFAULT,
+	NFGATE_STAT_HOSTS_OVERFLOW,	/* forwarded packets of LAN hosts not
+					 * accounted: the host table was full
+					 */
 	__NFGATE_STAT_LAST
 };
 #define NFGATE_STAT_MAX (__NFGATE_STAT_LAST - 1)
