@@ -47,24 +47,88 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
+#include <net/dst.h>
 #include <net/netfilter/nf_conntrack.h>
 
 #include "nfgate.h"
+
+/*
+ * The packet trace (trace.c): a static key, off unless some namespace
+ * traces, so an untraced router pays one patched-out branch per hook.
+ */
+static inline void nfgate_trace(struct nfgate_net *nn,
+				const struct sk_buff *skb, u8 stage,
+				u8 decision, const struct net_device *dev,
+				const struct nfgate_uplink *up)
+{
+	if (nfgate_trace_on())
+		__nfgate_trace(nn, skb, stage, decision, dev, up);
+}
+
+/* The uplink a traced packet's connection has now, in its mark. */
+static struct nfgate_uplink *nfgate_trace_uplink(struct nfgate_net *nn,
+						 const struct sk_buff *skb)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	return ct ? nfgate_trace_ct_uplink(nn, ct) : NULL;
+}
+
+/* FORWARD, LOCAL_OUT: the uplink the connection has after steering. */
+static void nfgate_trace_steer(struct nfgate_net *nn, struct sk_buff *skb,
+			       u8 stage, unsigned int verdict)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+	struct nfgate_uplink *up = ct ? nfgate_trace_ct_uplink(nn, ct) : NULL;
+	struct dst_entry *dst = skb_dst(skb);
+	u8 d;
+
+	if (verdict == NF_DROP)
+		d = NFGATE_TRACE_D_NO_UPLINK;
+	else if (!up)
+		d = NFGATE_TRACE_D_PASS;
+	else if (ctinfo == IP_CT_NEW)
+		d = NFGATE_TRACE_D_NEW_UPLINK;
+	else
+		d = NFGATE_TRACE_D_PINNED;
+	__nfgate_trace(nn, skb, stage, d, dst ? dst->dev : NULL, up);
+}
 
 static unsigned int nfgate_pre_routing(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
 	struct nfgate_net *nn = nfgate_pernet(state->net);
 	struct nfgate_uplink *up;
+	unsigned int v;
 
 	nfgate_stat_inc(nn, NFGATE_STAT_PRE_ROUTING);
 	up = nfgate_uplink_by_ifindex(nn, state->in->ifindex);
-	if (!up)
+	if (!up) {
+		nfgate_trace(nn, skb, NFGATE_TRACE_INGRESS, NFGATE_TRACE_D_PASS,
+			     state->in, NULL);
 		return nfgate_tunnel_tproxy(nn, skb, state);
+	}
 	nfgate_uplink_account(up, NFGATE_DIR_RX, skb->len);
-	if (nfgate_antispoof_drop(nn, skb))
+	if (nfgate_antispoof_drop(nn, skb)) {
+		nfgate_trace(nn, skb, NFGATE_TRACE_INGRESS,
+			     NFGATE_TRACE_D_SPOOF_DROP, state->in, up);
 		return NF_DROP;
-	return nfgate_steer_inbound(nn, skb, up);
+	}
+	v = nfgate_steer_inbound(nn, skb, up);
+	if (nfgate_trace_on()) {
+		enum ip_conntrack_info ctinfo;
+		struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+		struct nfgate_uplink *pinned = ct ?
+			nfgate_trace_ct_uplink(nn, ct) : NULL;
+
+		__nfgate_trace(nn, skb, NFGATE_TRACE_INGRESS,
+			       pinned == up && ctinfo == IP_CT_NEW ?
+			       NFGATE_TRACE_D_INBOUND : NFGATE_TRACE_D_PASS,
+			       state->in, pinned);
+	}
+	return v;
 }
 
 /* After NAT: a DNS reply from an uplink is judged, maybe held. */
@@ -72,32 +136,49 @@ static unsigned int nfgate_pre_routing_last(void *priv, struct sk_buff *skb,
 					    const struct nf_hook_state *state)
 {
 	struct nfgate_net *nn = nfgate_pernet(state->net);
+	unsigned int v;
 
 	if (!rcu_access_pointer(nn->dns) ||
 	    !nfgate_uplink_by_ifindex(nn, state->in->ifindex))
 		return NF_ACCEPT;
-	return nfgate_dns_reply(nn, skb, state);
+	if (!nfgate_trace_on())
+		return nfgate_dns_reply(nn, skb, state);
+	/* traced: the packet before the verdict (a held one is not ours) */
+	__nfgate_trace(nn, skb, NFGATE_TRACE_DNS, NFGATE_TRACE_D_PASS,
+		       state->in, NULL);
+	v = nfgate_dns_reply(nn, skb, state);
+	return v;
 }
 
 static unsigned int nfgate_forward(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
 	struct nfgate_net *nn = nfgate_pernet(state->net);
+	unsigned int v;
 
 	nfgate_stat_inc(nn, NFGATE_STAT_FORWARD);
 	nfgate_hosts_account(nn, skb);
 	nfgate_dns_query(nn, skb, false);
-	return nfgate_steer_forward(nn, skb, state);
+	nfgate_trace(nn, skb, NFGATE_TRACE_ROUTE, NFGATE_TRACE_D_FORWARD,
+		     state->out, NULL);
+	v = nfgate_steer_forward(nn, skb, state);
+	if (nfgate_trace_on())
+		nfgate_trace_steer(nn, skb, NFGATE_TRACE_FORWARD, v);
+	return v;
 }
 
 static unsigned int nfgate_local_out(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
 	struct nfgate_net *nn = nfgate_pernet(state->net);
+	unsigned int v;
 
 	nfgate_stat_inc(nn, NFGATE_STAT_LOCAL_OUT);
 	nfgate_dns_query(nn, skb, true);
-	return nfgate_steer_local_out(nn, skb, state);
+	v = nfgate_steer_local_out(nn, skb, state);
+	if (nfgate_trace_on())
+		nfgate_trace_steer(nn, skb, NFGATE_TRACE_LOCAL_OUT, v);
+	return v;
 }
 
 static unsigned int nfgate_post_routing(void *priv, struct sk_buff *skb,
@@ -110,6 +191,10 @@ static unsigned int nfgate_post_routing(void *priv, struct sk_buff *skb,
 	up = nfgate_uplink_by_ifindex(nn, state->out->ifindex);
 	if (up)
 		nfgate_uplink_account(up, NFGATE_DIR_TX, skb->len);
+	if (nfgate_trace_on())
+		__nfgate_trace(nn, skb, NFGATE_TRACE_EGRESS,
+			       nfgate_trace_nat_decision(skb), state->out,
+			       nfgate_trace_uplink(nn, skb));
 	return NF_ACCEPT;
 }
 

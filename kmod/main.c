@@ -47,6 +47,7 @@ static void __net_exit nfgate_net_exit(struct net *net)
 	nfgate_forged_free(nn);
 	nfgate_tunnel_free(nn);
 	nfgate_hosts_free(nn);
+	nfgate_trace_free(nn);
 	nfgate_settings_free(nn);
 	nfgate_stats_free(nn);
 }

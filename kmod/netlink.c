@@ -158,6 +158,24 @@ static const struct nla_policy nfgate_lookup_policy[NFGATE_LOOKUP_A_MAX + 1] = {
 	[NFGATE_LOOKUP_A_REASON]	= NFGATE_RO("lookup REASON is an answer"),
 };
 
+static const struct nla_policy nfgate_trace_policy[NFGATE_TRACE_A_MAX + 1] = {
+	[NFGATE_TRACE_A_ON]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[NFGATE_TRACE_A_HOST]	= { .type = NLA_BE32 },
+	[NFGATE_TRACE_A_PORT]	= { .type = NLA_BE16 },
+	[NFGATE_TRACE_A_STAGE]	= NFGATE_RO("trace STAGE is sent by the kernel only"),
+	[NFGATE_TRACE_A_DECISION] = NFGATE_RO("trace DECISION is sent by the kernel only"),
+	[NFGATE_TRACE_A_FLOW]	= NFGATE_RO("trace FLOW is sent by the kernel only"),
+	[NFGATE_TRACE_A_IPID]	= NFGATE_RO("trace IPID is sent by the kernel only"),
+	[NFGATE_TRACE_A_TIME_NS] = NFGATE_RO("trace TIME_NS is sent by the kernel only"),
+	[NFGATE_TRACE_A_SADDR]	= NFGATE_RO("trace SADDR is sent by the kernel only"),
+	[NFGATE_TRACE_A_DADDR]	= NFGATE_RO("trace DADDR is sent by the kernel only"),
+	[NFGATE_TRACE_A_PROTO]	= NFGATE_RO("trace PROTO is sent by the kernel only"),
+	[NFGATE_TRACE_A_SPORT]	= NFGATE_RO("trace SPORT is sent by the kernel only"),
+	[NFGATE_TRACE_A_DPORT]	= NFGATE_RO("trace DPORT is sent by the kernel only"),
+	[NFGATE_TRACE_A_DEV]	= NFGATE_RO("trace DEV is sent by the kernel only"),
+	[NFGATE_TRACE_A_UPLINK]	= NFGATE_RO("trace UPLINK is sent by the kernel only"),
+};
+
 static const struct nla_policy nfgate_policy[NFGATE_A_MAX + 1] = {
 	[NFGATE_A_LAN]		= NLA_POLICY_NESTED(nfgate_lan_policy),
 	[NFGATE_A_UPLINK]	= NLA_POLICY_NESTED(nfgate_uplink_policy),
@@ -175,6 +193,7 @@ static const struct nla_policy nfgate_policy[NFGATE_A_MAX + 1] = {
 	[NFGATE_A_PREFIXES]	= NLA_POLICY_NESTED(nfgate_prefixes_policy),
 	[NFGATE_A_LOOKUP]	= NLA_POLICY_NESTED(nfgate_lookup_policy),
 	[NFGATE_A_HOST]		= NFGATE_RO("HOST is read-only"),
+	[NFGATE_A_TRACE]	= NLA_POLICY_NESTED(nfgate_trace_policy),
 };
 
 static void *nfgate_put_hdr(struct sk_buff *skb, struct genl_info *info,
@@ -581,6 +600,22 @@ static int nfgate_host_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				 nfgate_host_hdr);
 }
 
+static int nfgate_trace_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
+	struct nlattr *tb[NFGATE_TRACE_A_MAX + 1];
+	int err;
+
+	err = nfgate_parse_nest(info, NFGATE_A_TRACE, tb, NFGATE_TRACE_A_MAX,
+				nfgate_trace_policy);
+	if (err)
+		return err;
+	mutex_lock(&nn->lock);
+	err = nfgate_trace_set(nn, tb, info->extack);
+	mutex_unlock(&nn->lock);
+	return err;
+}
+
 static int nfgate_forged_doit(struct genl_info *info, bool del)
 {
 	struct nfgate_net *nn = nfgate_pernet(genl_info_net(info));
@@ -816,11 +851,51 @@ static const struct genl_ops nfgate_ops[] = {
 		.cmd = NFGATE_CMD_HOST_GET,
 		.dumpit = nfgate_host_dump,
 	},
+	{
+		.cmd = NFGATE_CMD_TRACE_SET,
+		.doit = nfgate_trace_set_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
+enum { NFGATE_MCGRP_EVENTS_IDX, NFGATE_MCGRP_TRACE_IDX };
+
 static const struct genl_multicast_group nfgate_mcgrps[] = {
-	{ .name = NFGATE_MCGRP_EVENTS },
+	[NFGATE_MCGRP_EVENTS_IDX] = { .name = NFGATE_MCGRP_EVENTS },
+	[NFGATE_MCGRP_TRACE_IDX] = { .name = NFGATE_MCGRP_TRACE },
 };
+
+/* A trace message (trace.c), from the packet path: atomic, no listener
+ * no message.
+ */
+struct sk_buff *nfgate_trace_msg_new(struct nfgate_net *nn, void **hdr)
+{
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&nfgate_family, nn->net, NFGATE_MCGRP_TRACE_IDX))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &nfgate_family, 0, NFGATE_CMD_TRACE);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+void nfgate_trace_msg_send(struct nfgate_net *nn, struct sk_buff *msg,
+			   void *hdr, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&nfgate_family, nn->net, msg, 0,
+				NFGATE_MCGRP_TRACE_IDX, GFP_ATOMIC);
+}
 
 static struct genl_family nfgate_family __ro_after_init = {
 	.name		= NFGATE_GENL_NAME,

@@ -9,6 +9,7 @@
 #ifndef _NFGATE_H
 #define _NFGATE_H
 
+#include <linux/jump_label.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -306,6 +307,7 @@ struct nfgate_tunnel {
 	struct rcu_head rcu;
 };
 struct nfgate_hosts;
+struct nfgate_trace;
 
 struct nfgate_net {
 	struct net *net;
@@ -334,6 +336,7 @@ struct nfgate_net {
 
 	struct nfgate_tunnel __rcu *tunnel;	/* TUNNEL_SET creates it */
 	struct nfgate_hosts __rcu *hosts;	/* with the LAN (hosts.c) */
+	struct nfgate_trace __rcu *trace;	/* NULL: off (trace.c) */
 };
 
 extern unsigned int nfgate_net_id;
@@ -532,7 +535,28 @@ int nfgate_hosts_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		      void *(*put_hdr)(struct sk_buff *skb,
 				       struct netlink_callback *cb));
 
+/* trace.c */
+DECLARE_STATIC_KEY_FALSE(nfgate_trace_key);
+struct nf_conn;
+void __nfgate_trace(struct nfgate_net *nn, const struct sk_buff *skb,
+		    u8 stage, u8 decision, const struct net_device *dev,
+		    const struct nfgate_uplink *up);
+struct nfgate_uplink *nfgate_trace_ct_uplink(struct nfgate_net *nn,
+					     const struct nf_conn *ct);
+u8 nfgate_trace_nat_decision(const struct sk_buff *skb);
+int nfgate_trace_set(struct nfgate_net *nn, struct nlattr **tb,
+		     struct netlink_ext_ack *extack);
+void nfgate_trace_free(struct nfgate_net *nn);
+
+static inline bool nfgate_trace_on(void)
+{
+	return static_branch_unlikely(&nfgate_trace_key);
+}
+
 /* netlink.c */
+struct sk_buff *nfgate_trace_msg_new(struct nfgate_net *nn, void **hdr);
+void nfgate_trace_msg_send(struct nfgate_net *nn, struct sk_buff *msg,
+			   void *hdr, int err);
 int nfgate_genl_register(void);
 void nfgate_genl_unregister(void);
 void nfgate_notify(struct nfgate_net *nn, enum nfgate_event event,

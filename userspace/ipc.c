@@ -297,6 +297,7 @@ int nfg_ipc_request(struct nfg_ipc *ipc, struct nlmsghdr *nlh, data_cb_t cb,
 struct family_info {
 	uint16_t id;
 	uint32_t events_group;
+	uint32_t trace_group;
 };
 
 static int family_cb(const struct nlmsghdr *nlh, void *data)
@@ -326,6 +327,8 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 				}
 				if (name && !strcmp(name, NFGATE_MCGRP_EVENTS))
 					fi->events_group = id;
+				if (name && !strcmp(name, NFGATE_MCGRP_TRACE))
+					fi->trace_group = id;
 			}
 			break;
 		}
@@ -350,6 +353,7 @@ static int resolve_family(struct nfg_ipc *ipc)
 		return -EBADMSG;
 	ipc->family_id = fi.id;
 	ipc->events_group = fi.events_group;
+	ipc->trace_group = fi.trace_group;
 	return 0;
 }
 
@@ -837,6 +841,36 @@ int nfg_ipc_subscribe(struct nfg_ipc *ipc)
 	setsockopt(mnl_socket_get_fd(ipc->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 		   sizeof(rcvbuf));
 	return 0;
+}
+
+int nfg_ipc_subscribe_trace(struct nfg_ipc *ipc)
+{
+	int rcvbuf = 4 << 20;
+
+	if (!ipc->trace_group)
+		return -ENOENT;
+	if (!ipc->nl)
+		return -EOPNOTSUPP;
+	if (mnl_socket_setsockopt(ipc->nl, NETLINK_ADD_MEMBERSHIP,
+				  &ipc->trace_group, sizeof(ipc->trace_group)) < 0)
+		return -errno;
+	setsockopt(mnl_socket_get_fd(ipc->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		   sizeof(rcvbuf));
+	return 0;
+}
+
+int nfg_ipc_trace_set(struct nfg_ipc *ipc, bool on, uint32_t addr, uint16_t port)
+{
+	struct nlmsghdr *nlh = nfg_req(ipc, NFGATE_CMD_TRACE_SET, NLM_F_ACK);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_TRACE);
+
+	mnl_attr_put_u8(nlh, NFGATE_TRACE_A_ON, on);
+	if (on && addr)
+		mnl_attr_put_u32(nlh, NFGATE_TRACE_A_HOST, addr);
+	if (on && port)
+		mnl_attr_put_u16(nlh, NFGATE_TRACE_A_PORT, htons(port));
+	mnl_attr_nest_end(nlh, nest);
+	return nfg_ipc_request(ipc, nlh, NULL, NULL, NULL);
 }
 
 int nfg_ipc_fd(const struct nfg_ipc *ipc)

@@ -37,6 +37,7 @@ struct nfg_ipc {
 	struct mnl_socket *nl;
 	uint16_t family_id;
 	uint32_t events_group;		/* 0: the family has no such group */
+	uint32_t trace_group;		/* likewise, "trace" */
 	uint32_t seq;
 	uint32_t portid;
 	char extack[256];		/* kernel's message for the last error */
@@ -117,6 +118,11 @@ int nfg_ipc_request(struct nfg_ipc *ipc, struct nlmsghdr *nlh, nfg_data_cb cb,
 
 /* Joins the "events" multicast group. */
 int nfg_ipc_subscribe(struct nfg_ipc *ipc);
+/* Joins the "trace" multicast group (-ENOENT: a module without it). */
+int nfg_ipc_subscribe_trace(struct nfg_ipc *ipc);
+/* Turns the packet trace on with a filter (addr network order, 0: any;
+ * port host order, 0: any), or off. */
+int nfg_ipc_trace_set(struct nfg_ipc *ipc, bool on, uint32_t addr, uint16_t port);
 /* File descriptor to poll for events; -1 with a fake transport. */
 int nfg_ipc_fd(const struct nfg_ipc *ipc);
 /*

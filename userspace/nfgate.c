@@ -30,6 +30,7 @@ static const struct {
 	{ "dump", dump_main, dump_usage, "Prints everything tab-separated, for scripts" },
 	{ "forged", forged_main, forged_usage, "Shows or changes the forged-address set of the DNS check" },
 	{ "tunnel", tunnel_main, tunnel_usage, "Shows the shadowsocks tunnel, loads its prefix lists" },
+	{ "trace", trace_main, trace_usage, "Shows the stages traced packets pass and nfgate's decisions" },
 	{ "help", help_main, help_usage, "Shows this help, or the help of a subcommand" },
 };
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -22,6 +22,7 @@ int del_main(int argc, char *argv[]);
 int monitor_main(int argc, char *argv[]);
 int dump_main(int argc, char *argv[]);
 int forged_main(int argc, char *argv[]);
+int trace_main(int argc, char *argv[]);
 
 void show_usage(FILE *f);
 void set_usage(FILE *f);
@@ -29,6 +30,7 @@ void del_usage(FILE *f);
 void monitor_usage(FILE *f);
 void dump_usage(FILE *f);
 void forged_usage(FILE *f);
+void trace_usage(FILE *f);
 
 /* tuncli.c: `nfgate tunnel ...`; tunnel_show() is also `nfgate show tunnel`. */
 int tunnel_main(int argc, char *argv[]);

@@ -338,6 +338,28 @@
  *       it received through the router
  *   NFGATE_A_GENERATION: NLA_U32 RO
  *
+ * NFGATE_CMD_TRACE_SET: doit, the packet trace of the namespace. Off by
+ *   default; while on, every packet matching the filter (its connection's
+ *   addresses and ports, before and after NAT) is reported at each stage
+ *   it passes, one NFGATE_CMD_TRACE message per stage on the
+ *   NFGATE_MCGRP_TRACE group, at most NFGATE_TRACE_PER_SEC a second.
+ *   NFGATE_A_TRACE: NLA_NESTED
+ *     NFGATE_TRACE_A_ON: NLA_U8 0/1, required; 0 turns the trace off
+ *     NFGATE_TRACE_A_HOST: NLA_BE32, an address of the connection (any)
+ *     NFGATE_TRACE_A_PORT: NLA_BE16, a port of the connection (any)
+ *
+ * NFGATE_CMD_TRACE: sent by the kernel only, one stage of one packet.
+ *   NFGATE_A_TRACE: NLA_NESTED
+ *     NFGATE_TRACE_A_STAGE: NLA_U8, enum nfgate_trace_stage
+ *     NFGATE_TRACE_A_DECISION: NLA_U8, enum nfgate_trace_decision
+ *     NFGATE_TRACE_A_FLOW: NLA_U32, the conntrack entry's id
+ *     NFGATE_TRACE_A_IPID: NLA_U16, the IP ID: with FLOW, the packet
+ *     NFGATE_TRACE_A_TIME_NS: NLA_U64, ktime_get_ns()
+ *     NFGATE_TRACE_A_SADDR, _DADDR: NLA_BE32, the header at this stage
+ *     NFGATE_TRACE_A_PROTO: NLA_U8; _SPORT, _DPORT: NLA_BE16 (TCP, UDP)
+ *     NFGATE_TRACE_A_DEV: NLA_NUL_STRING, in (ingress) or out device
+ *     NFGATE_TRACE_A_UPLINK: NLA_NUL_STRING, the connection's uplink
+ *
  * Later versions add objects as new commands and new top-level attributes;
  * existing numbers never change meaning.
  */
@@ -350,6 +372,8 @@
 #define NFGATE_GENL_NAME	"nfgate"
 #define NFGATE_GENL_VERSION	1
 #define NFGATE_MCGRP_EVENTS	"events"
+#define NFGATE_MCGRP_TRACE	"trace"
+#define NFGATE_TRACE_PER_SEC	200
 
 #define NFGATE_TIER_MAX		15
 #define NFGATE_WEIGHT_MAX	1000
@@ -433,6 +457,8 @@ enum nfgate_cmd {
 	NFGATE_CMD_PREFIXES_LOAD,
 	NFGATE_CMD_TUNNEL_LOOKUP,
 	NFGATE_CMD_HOST_GET,
+	NFGATE_CMD_TRACE_SET,
+	NFGATE_CMD_TRACE,
 	__NFGATE_CMD_MAX
 };
 #define NFGATE_CMD_MAX (__NFGATE_CMD_MAX - 1)
@@ -455,6 +481,7 @@ enum nfgate_attr {
 	NFGATE_A_PREFIXES,
 	NFGATE_A_LOOKUP,
 	NFGATE_A_HOST,
+	NFGATE_A_TRACE,
 	__NFGATE_A_LAST
 };
 #define NFGATE_A_MAX (__NFGATE_A_LAST - 1)
@@ -697,6 +724,64 @@ enum nfgate_host_attr {
 	__NFGATE_HOST_A_LAST
 };
 #define NFGATE_HOST_A_MAX (__NFGATE_HOST_A_LAST - 1)
+
+enum nfgate_trace_attr {
+	NFGATE_TRACE_A_UNSPEC,
+	NFGATE_TRACE_A_ON,
+	NFGATE_TRACE_A_HOST,
+	NFGATE_TRACE_A_PORT,
+	NFGATE_TRACE_A_STAGE,
+	NFGATE_TRACE_A_DECISION,
+	NFGATE_TRACE_A_FLOW,
+	NFGATE_TRACE_A_IPID,
+	NFGATE_TRACE_A_TIME_NS,
+	NFGATE_TRACE_A_PAD,
+	NFGATE_TRACE_A_SADDR,
+	NFGATE_TRACE_A_DADDR,
+	NFGATE_TRACE_A_PROTO,
+	NFGATE_TRACE_A_SPORT,
+	NFGATE_TRACE_A_DPORT,
+	NFGATE_TRACE_A_DEV,
+	NFGATE_TRACE_A_UPLINK,
+	__NFGATE_TRACE_A_LAST
+};
+#define NFGATE_TRACE_A_MAX (__NFGATE_TRACE_A_LAST - 1)
+
+/* The stages of the packet path, in the order a packet meets them. */
+enum nfgate_trace_stage {
+	NFGATE_TRACE_INGRESS,		/* PRE_ROUTING, before NAT */
+	NFGATE_TRACE_DNS,		/* PRE_ROUTING, after NAT: DNS reply */
+	NFGATE_TRACE_ROUTE,		/* the routing decision: forward */
+	NFGATE_TRACE_FORWARD,		/* FORWARD: the uplink */
+	NFGATE_TRACE_LOCAL_OUT,		/* the router's own packet: the uplink */
+	NFGATE_TRACE_EGRESS,		/* POST_ROUTING, after NAT */
+	__NFGATE_TRACE_STAGE_LAST
+};
+
+enum nfgate_trace_decision {
+	NFGATE_TRACE_D_PASS,		/* nothing for nfgate to do */
+	NFGATE_TRACE_D_SPOOF_DROP,	/* ingress: anti-spoofing dropped it */
+	NFGATE_TRACE_D_INBOUND,		/* ingress: a connection from an
+					 * uplink, pinned to it
+					 */
+	NFGATE_TRACE_D_DNS_PASS,	/* dns: judged, passed */
+	NFGATE_TRACE_D_DNS_DROP,	/* dns: dropped */
+	NFGATE_TRACE_D_DNS_HOLD,	/* dns: held for a better reply */
+	NFGATE_TRACE_D_FORWARD,		/* route: forwarded (DEV: the route) */
+	NFGATE_TRACE_D_NEW_UPLINK,	/* forward, local_out: a new connection
+					 * given UPLINK by tier and weight
+					 */
+	NFGATE_TRACE_D_PINNED,		/* ... a packet of a connection that
+					 * has UPLINK
+					 */
+	NFGATE_TRACE_D_NO_UPLINK,	/* ... no usable uplink: dropped */
+	NFGATE_TRACE_D_MASQUERADE,	/* egress: source NATed (SADDR) */
+	NFGATE_TRACE_D_PORT_FORWARD,	/* egress: destination NATed (DADDR) */
+	NFGATE_TRACE_D_HAIRPIN,		/* egress: both */
+	NFGATE_TRACE_D_NAT_REPLY,	/* egress: a reply, NAT undone */
+	NFGATE_TRACE_D_NO_NAT,		/* egress: no NAT */
+	__NFGATE_TRACE_D_LAST
+};
 
 enum nfgate_dns_mode {
 	NFGATE_DNS_OFF,		/* replies are not looked at */
