@@ -20,6 +20,10 @@
 # Polling:   busywait TIMEOUT_MS CMD...; slowwait TIMEOUT_S CMD...;
 #            stopped PID
 # Module:    nfgate_load [PARAMS...], nfgate_unload, nfgate_loaded
+# Kernel log: klog_mark; klog_clean DESC (a check: no oops, WARN, KASAN,
+#            lockdep, leak... since the mark); kmemleak_scan (prints the
+#            number of suspected leaks, "" without kmemleak); mem_figures
+#            (MemAvailable and slab totals, for before/after comparisons)
 
 ksft_skip=4
 
@@ -286,6 +290,70 @@ nfgate_load()
 nfgate_unload()
 {
 	rmmod nfgate
+}
+
+# ---- the kernel log ------------------------------------------------------------
+
+# What no test may leave in the kernel log (tools/vm/lib.sh scans the whole
+# log of a VM run with the same kind of list).
+KLOG_BAD_RE='-+\[ cut here \]-+|WARNING: |BUG: |kernel BUG at |Oops|general protection fault|Kernel panic|refcount_t: |INFO: task .* blocked|possible (circular|recursive) locking|unregister_netdevice: waiting for|UBSAN: |kmemleak: [0-9]+ new suspected|list_(add|del) corruption|soft lockup'
+
+# klog_mark: remember where the kernel log ends now.
+klog_mark()
+{
+	KLOG_MARK=$(dmesg | wc -l)
+}
+
+# klog_clean DESC: a check that the kernel log got no bad line since
+# klog_mark; the lines found are shown.
+klog_clean()
+{
+	local bad
+	bad=$(dmesg | tail -n +$(( ${KLOG_MARK:-0} + 1 )) | grep -E -- "$KLOG_BAD_RE")
+	if [ -z "$bad" ]; then
+		ktap_ok "$1"
+		return 0
+	fi
+	ktap_fail "$1"
+	printf '%s\n' "$bad" | head -n 20 | sed 's/^/#   kernel: /'
+	return 1
+}
+
+# kmemleak_scan: scan now (twice: a fresh object is never reported on the
+# first scan) and print the number of suspected leaks; prints nothing when
+# the kernel has no kmemleak.
+kmemleak_scan()
+{
+	local f=/sys/kernel/debug/kmemleak
+	[ -w "$f" ] || return 0
+	echo scan > "$f" 2>/dev/null && echo scan > "$f" 2>/dev/null
+	grep -c '^unreferenced object' "$f" 2>/dev/null || echo 0
+}
+
+# kmemleak_clear: forget the leaks suspected so far (boot noise).
+kmemleak_clear()
+{
+	local f=/sys/kernel/debug/kmemleak
+	[ -w "$f" ] && echo clear > "$f" 2>/dev/null
+	return 0
+}
+
+# mem_figures: "avail_kb=N slab_kb=N unreclaimable_kb=N" now.
+mem_figures()
+{
+	awk '/^MemAvailable:/ { a = $2 } /^Slab:/ { s = $2 }
+	     /^SUnreclaim:/ { u = $2 }
+	     END { printf "avail_kb=%d slab_kb=%d unreclaimable_kb=%d\n", a, s, u }' \
+		/proc/meminfo
+}
+
+# slab_objs CACHE...: active objects of each slab cache, summed.
+slab_objs()
+{
+	local re
+	re=$(IFS='|'; echo "$*")
+	awk -v re="^($re)\$" 'NR > 2 && $1 ~ re { n += $2 } END { print n + 0 }' \
+		/proc/slabinfo
 }
 
 # ---- exit ---------------------------------------------------------------------
