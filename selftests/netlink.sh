@@ -108,6 +108,18 @@ check "CLI shows the kernel's extack message" \
 	grep -q "no uplink with this name" "$TMP/err"
 
 # ---- permissions -----------------------------------------------------------
+# Something for every state-changing command to change if it were allowed.
+nf set forward tcp 2222 to 192.168.0.10:22
+nf forged add 1.2.3.4
+# The whole configuration and state but the counters and the clock.
+snapshot()
+{
+	nf -j show | jq -c 'del(.stats, .uplinks[].changed_ago_ms,
+				.uplinks[].health_since_ago_ms)'
+	nf forged
+}
+before=$(snapshot)
+
 unpriv() { in_ns "$r" setpriv --reuid=65534 --regid=65534 --clear-groups \
 	--inh-caps=-all --bounding-set=-all "$@"; }
 check "unprivileged user can read" unpriv "$NFGATE" show
@@ -122,6 +134,38 @@ check "unprivileged del uplink: EPERM" grep -qi "permission denied" "$TMP/err"
 in_ns "$r" unshare -U -r "$NFGATE" set uplink ppp0 weight 1 > "$TMP/err" 2>&1
 check "set from an unprivileged user namespace: EPERM" \
 	grep -qi "permission denied" "$TMP/err"
+
+# Every state-changing command of the header, raw (nlcheck.py eperm), from
+# three callers without CAP_NET_ADMIN over this namespace: an unprivileged
+# user, root without the capability, root of a new user namespace.
+eperm_sweep()
+{
+	local who=$1; shift
+	local verdict rest
+	while read -r verdict rest; do
+		case $verdict in
+		PASS)	ktap_ok "$who: $rest" ;;
+		INFO)	ktap_info "$who: $rest" ;;
+		*)	ktap_fail "$who: $rest" ;;
+		esac
+	done < <("$@" python3 "$SELFTESTS_DIR/nlcheck.py" eperm 2>&1 ||
+		 echo "FAIL nlcheck.py eperm exited with an error")
+}
+eperm_sweep "unprivileged user" unpriv
+eperm_sweep "root without CAP_NET_ADMIN" in_ns "$r" setpriv \
+	--inh-caps=-net_admin --bounding-set=-net_admin
+eperm_sweep "user namespace root" in_ns "$r" unshare -U -r
+check "nothing changed by refused callers" test "$(snapshot)" = "$before"
+# In a network namespace of its own, the same user namespace root may
+# configure nfgate (GENL_UNS_ADMIN_PERM), and only there.
+check "user namespace root configures its own network namespace" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	unshare -U -r -n sh -c "ip link add br9 type dummy &&
+		'$NFGATE' set lan dev br9 subnet 10.9.0.0/16 &&
+		'$NFGATE' -j show lan | grep -q 10.9.0.0/16"
+check "... which leaves this namespace alone" test "$(snapshot)" = "$before"
+nf del forward tcp 2222
+nf forged flush
 check "nothing changed by refused callers" \
 	jeq '[.lan.subnet, [.uplinks[] | [.ifname, .weight]]]' \
 	'["192.168.0.0/22",[["ppp0",3]]]'

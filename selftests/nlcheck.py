@@ -9,6 +9,8 @@ byte on purpose, so that it can send what no well-behaved client would.
 Usage: nlcheck.py malformed     one line per case: "PASS name" / "FAIL name: why"
        nlcheck.py tunnel        the load protocol of the tunnel's prefix lists
                                 (creates a tunnel, removes it at the end)
+       nlcheck.py eperm         every state-changing command must get EPERM
+                                (run it without CAP_NET_ADMIN); reads must not
 """
 
 import errno
@@ -573,7 +575,140 @@ def find_attr(data, off, path):
     return None
 
 
+GENL_ADMIN_PERM = 0x01
+GENL_UNS_ADMIN_PERM = 0x10
+GENL_CMD_CAP_DO = 0x02
+CTRL_ATTR_OPS = 6
+CTRL_ATTR_OP_ID = 1
+CTRL_ATTR_OP_FLAGS = 2
+
+
+def state_changing():
+    """Every command of the header that changes state, by its name."""
+    return sorted((v, k) for k, v in C.items()
+                  if re.fullmatch(r"NFGATE_CMD_\w+_(SET|ADD|DEL|LOAD)", k))
+
+
+def eperm_payloads():
+    """A valid request for each state-changing command, one that would
+    change the configuration netlink.sh set up if it were allowed."""
+    A = C
+    U = lambda *a: nest(A["NFGATE_A_UPLINK"], *a)
+    W = lambda *a: nest(A["NFGATE_A_FORWARD"], *a)
+    return {
+        "NFGATE_CMD_LAN_SET": nest(
+            A["NFGATE_A_LAN"], attr(A["NFGATE_LAN_A_IFNAME"], sz("br0")),
+            attr(A["NFGATE_LAN_A_ADDR"], ip("10.0.0.0")),
+            attr(A["NFGATE_LAN_A_PREFIXLEN"], u8(8))),
+        "NFGATE_CMD_LAN_DEL": b"",
+        "NFGATE_CMD_UPLINK_SET": U(attr(A["NFGATE_UPLINK_A_IFNAME"], sz("ppp0")),
+                                   attr(A["NFGATE_UPLINK_A_WEIGHT"], u32(1))),
+        "NFGATE_CMD_UPLINK_DEL": U(attr(A["NFGATE_UPLINK_A_IFNAME"], sz("ppp0"))),
+        "NFGATE_CMD_SETTINGS_SET": nest(
+            A["NFGATE_A_SETTINGS"],
+            attr(A["NFGATE_SETTINGS_A_HOLDDOWN_MS"], u32(1))),
+        "NFGATE_CMD_FORWARD_SET": W(
+            attr(A["NFGATE_FORWARD_A_PROTO"], u8(6)),
+            attr(A["NFGATE_FORWARD_A_PORT"], struct.pack("!H", 2223)),
+            attr(A["NFGATE_FORWARD_A_TO_ADDR"], ip("192.168.0.10"))),
+        "NFGATE_CMD_FORWARD_DEL": W(
+            attr(A["NFGATE_FORWARD_A_PROTO"], u8(6)),
+            attr(A["NFGATE_FORWARD_A_PORT"], struct.pack("!H", 2222))),
+        "NFGATE_CMD_DNS_SET": nest(A["NFGATE_A_DNS"],
+                                   attr(A["NFGATE_DNS_A_MODE"], u8(2))),
+        "NFGATE_CMD_FORGED_ADD": nest(
+            A["NFGATE_A_FORGED"], attr(A["NFGATE_FORGED_A_ADDR4"], ip("5.6.7.8"))),
+        "NFGATE_CMD_FORGED_DEL": b"",    # no nest: empty the set
+        "NFGATE_CMD_TUNNEL_SET": nest(A["NFGATE_A_TUNNEL"],
+                                      attr(A["NFGATE_TUNNEL_A_ENABLED"], u8(1))),
+        "NFGATE_CMD_TUNNEL_DEL": b"",
+        "NFGATE_CMD_PREFIXES_LOAD": nest(
+            A["NFGATE_A_PREFIXES"], attr(A["NFGATE_PREFIXES_A_LIST"], u8(0)),
+            attr(A["NFGATE_PREFIXES_A_FLAGS"], u32(3)),
+            attr(A["NFGATE_PREFIXES_A_PREFIX4"],
+                 ip("36.110.0.0") + struct.pack("B3x", 16))),
+        "NFGATE_CMD_TRACE_SET": nest(A["NFGATE_A_TRACE"],
+                                     attr(A["NFGATE_TRACE_A_ON"], u8(1))),
+    }
+
+
+def family_ops(g):
+    """{op id: flags} as the controller reports them."""
+    g._send(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, CTRL_CMD_GETFAMILY,
+            attr(CTRL_ATTR_FAMILY_NAME, sz(C_NAME)))
+    mtype, _, data = g._recv_all()[0]
+    ops = {}
+    body = find_attr(data, 4, [CTRL_ATTR_OPS]) or b""
+    off = 0
+    while off + 4 <= len(body):
+        alen, _ = struct.unpack_from("=HH", body, off)
+        if alen < 4:
+            break
+        item = body[off + 4:off + alen]
+        oid = find_attr(item, 0, [CTRL_ATTR_OP_ID])
+        flags = find_attr(item, 0, [CTRL_ATTR_OP_FLAGS])
+        if oid:
+            ops[struct.unpack("=I", oid)[0]] = \
+                struct.unpack("=I", flags)[0] if flags else 0
+        off += (alen + 3) & ~3
+    return ops
+
+
+def run_eperm():
+    g = Genl()
+    failures = 0
+
+    def report(ok, text):
+        nonlocal failures
+        failures += 0 if ok else 1
+        print(("PASS " if ok else "FAIL ") + text)
+
+    payloads = eperm_payloads()
+    changing = state_changing()
+    names = {v: k for k, v in C.items() if k.startswith("NFGATE_CMD_")}
+    ops = family_ops(g)
+    # The family's own declaration agrees: changes need the capability,
+    # reads do not, and it has no command the header does not name.
+    for oid, flags in sorted(ops.items()):
+        name = names.get(oid, f"command {oid}")
+        admin = bool(flags & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM))
+        if oid not in names:
+            report(False, f"{name}: in the family but not in the header")
+        elif (oid, name) in changing:
+            report(admin, f"{name}: declared as needing CAP_NET_ADMIN")
+        else:
+            report(not admin, f"{name}: declared open to unprivileged readers")
+    for cmd, name in changing:
+        if cmd not in ops:
+            report(False, f"{name}: in the header but not in the family")
+            continue
+        if name not in payloads:
+            report(False, f"{name}: no request in nlcheck.py eperm_payloads()")
+            continue
+        err, msg, _ = g.request(cmd, payloads[name])
+        report(err == errno.EPERM,
+               f"{name} refused with EPERM (got "
+               f"{errno.errorcode.get(err, err) if err else 'success'})")
+    # Reads stay open: anything but EPERM.
+    for cmd, name in sorted((v, k) for k, v in C.items()
+                            if re.fullmatch(r"NFGATE_CMD_\w+_GET", k)):
+        flags = NLM_F_REQUEST | NLM_F_ACK
+        if not ops.get(cmd, 0) & GENL_CMD_CAP_DO:
+            flags = NLM_F_REQUEST | NLM_F_DUMP
+        payload = b""
+        if name == "NFGATE_CMD_UPLINK_GET":
+            payload = nest(C["NFGATE_A_UPLINK"],
+                           attr(C["NFGATE_UPLINK_A_IFNAME"], sz("ppp0")))
+        err, msg, _ = g.request(cmd, payload, flags=flags)
+        report(err != errno.EPERM,
+               f"{name} allowed (got {errno.errorcode.get(err, err) if err else 'success'})")
+    print(f"INFO {len(changing)} state-changing commands, {len(ops)} commands "
+          f"in the family")
+    return 1 if failures else 0
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in ("malformed", "tunnel"):
+    modes = {"malformed": run_malformed, "tunnel": run_tunnel, "eperm": run_eperm}
+    if len(sys.argv) != 2 or sys.argv[1] not in modes:
         sys.exit(__doc__)
-    sys.exit(run_malformed() if sys.argv[1] == "malformed" else run_tunnel())
+    sys.exit(modes[sys.argv[1]]())
