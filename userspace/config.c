@@ -11,10 +11,12 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -1755,12 +1757,39 @@ static void check_complete(struct parser *p)
 		     "[server %s]: a server needs the [tunnel] section", cfg->tunnel.servers[0].name);
 }
 
+/*
+ * Reads one line into buf (at most cap - 1 bytes kept, NUL-terminated),
+ * without its newline, and returns its whole length however long it was
+ * (the rest is skipped, so a hostile line costs no memory), or -1 at the
+ * end of the file. *total counts every byte read.
+ */
+static ssize_t read_line(FILE *f, char *buf, size_t cap, size_t *total)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(f)) != EOF) {
+		(*total)++;
+		if (c == '\n')
+			break;
+		if (n + 1 < cap)
+			buf[n] = (char)c;
+		n++;
+		if (*total > NFG_CONF_MAX_SIZE)
+			break;
+	}
+	if (c == EOF && !n)
+		return -1;
+	buf[n + 1 < cap ? n : cap - 1] = '\0';
+	return (ssize_t)n;
+}
+
 int nfg_config_parse(FILE *f, const char *name, struct nfg_config *cfg,
 		     struct nfg_errors *errs)
 {
 	struct parser p = { .file = name, .cfg = cfg, .errs = errs };
-	size_t first = errs->n, cap = 0;
-	char *buf = NULL;
+	size_t first = errs->n, total = 0;
+	char buf[NFG_CONF_MAX_LINE + 2];
 	ssize_t n;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -1769,10 +1798,14 @@ int nfg_config_parse(FILE *f, const char *name, struct nfg_config *cfg,
 	cfg->dns.canary_interval_ms = NFG_CANARY_INTERVAL_DEFAULT;
 	nfg_conf_tunnel_defaults(&cfg->tunnel);
 	nfg_firewall_defaults(&cfg->firewall);
-	while ((n = getline(&buf, &cap, f)) >= 0) {
+	while ((n = read_line(f, buf, sizeof(buf), &total)) >= 0) {
 		p.line++;
-		if (n && buf[n - 1] == '\n')
-			buf[--n] = '\0';
+		if (total > NFG_CONF_MAX_SIZE) {
+			nfg_errors_add(errs, "%s:%d: file is too big (more than %d bytes), "
+				       "not a configuration file?", name, p.line,
+				       NFG_CONF_MAX_SIZE);
+			break;
+		}
 		parse_line(&p, buf, (size_t)n);
 		if (errs->n - first >= NFG_CONF_MAX_ERRORS) {
 			nfg_errors_add(errs, "%s:%d: too many errors, giving up", name, p.line);
@@ -1781,7 +1814,6 @@ int nfg_config_parse(FILE *f, const char *name, struct nfg_config *cfg,
 	}
 	if (ferror(f))
 		nfg_errors_add(errs, "%s: %s", name, strerror(errno));
-	free(buf);
 	check_complete(&p);
 	if (errs->n != first) {
 		nfg_config_free(cfg);
@@ -1790,15 +1822,56 @@ int nfg_config_parse(FILE *f, const char *name, struct nfg_config *cfg,
 	return 0;
 }
 
+/*
+ * Opens a configuration file: a regular file only (a FIFO would block the
+ * agent, a device like /dev/zero never ends), opened without blocking.
+ * NULL with errno set, or with *irregular set for another kind of file.
+ */
+static FILE *open_conf(const char *path, bool *irregular)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	FILE *f;
+	int err;
+
+	*irregular = false;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st)) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		*irregular = !S_ISDIR(st.st_mode);
+		errno = EISDIR;
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, 0);
+	f = fdopen(fd, "r");
+	if (!f) {
+		err = errno;
+		close(fd);
+		errno = err;
+	}
+	return f;
+}
+
 int nfg_config_load(const char *path, struct nfg_config *cfg,
 		    struct nfg_errors *errs)
 {
-	FILE *f = fopen(path, "re");
+	bool irregular;
+	FILE *f = open_conf(path, &irregular);
 	int ret;
 
 	if (!f) {
 		memset(cfg, 0, sizeof(*cfg));
-		nfg_errors_add(errs, "%s: %s", path, strerror(errno));
+		if (irregular)
+			nfg_errors_add(errs, "%s: not a regular file", path);
+		else
+			nfg_errors_add(errs, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	ret = nfg_config_parse(f, path, cfg, errs);

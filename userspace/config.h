@@ -22,6 +22,7 @@
 #define NFG_CONF_DEFAULT	"/etc/nfgate/nfgate.conf"
 #define NFG_CONF_MAX_LINE	512	/* bytes, without the newline */
 #define NFG_CONF_MAX_ERRORS	50
+#define NFG_CONF_MAX_SIZE	(1 << 20)	/* bytes: a bigger file is refused */
 
 /* Defaults of an uplink key absent from the file: the kernel's defaults. */
 #define NFG_DEFAULT_TIER	0

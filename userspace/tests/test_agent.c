@@ -13,6 +13,8 @@
 
 #include <pthread.h>
 #include <fcntl.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 #include "fake_kernel.h"
 #include "harness.h"
@@ -52,16 +54,11 @@ static void write_conf(const char *text)
 	rename(tmp, conf);
 }
 
+static int log_count(const char *s);
+
 static bool log_contains(const char *s)
 {
-	char buf[8192];
-	int fd = open(logpath, O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return strstr(buf, s) != NULL;
+	return log_count(s) > 0;
 }
 
 /* Polls for what the agent logs last after each step (up to 10 s). */
@@ -71,16 +68,124 @@ static void wait_log(const char *s)
 		usleep(10000);
 }
 
+#define KEEPING "keeping the running configuration"
+
+/* Occurrences of s in the whole log. */
+static int log_count(const char *s)
+{
+	FILE *f = fopen(logpath, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int n = 0;
+
+	while (f && getline(&line, &cap, f) >= 0)
+		n += strstr(line, s) != NULL;
+	free(line);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static int corpus_n, corpus_refused, corpus_fileline, nlog_after_corpus;
+
+/* SIGHUP with the configuration as it is now: refused, with a FILE:LINE? */
+static void hup_bad(const char *desc)
+{
+	int before = log_count(KEEPING), lines = log_count(conf);
+
+	kill(getpid(), SIGHUP);
+	for (int i = 0; i < 1000 && log_count(KEEPING) == before; i++)
+		usleep(10000);
+	corpus_n++;
+	if (log_count(KEEPING) > before)
+		corpus_refused++;
+	else
+		t_diag("%s: not refused", desc);
+	if (log_count(conf) > lines + 1)	/* the reason, then "not valid" */
+		corpus_fileline++;
+	else
+		t_diag("%s: no error naming %s", desc, conf);
+}
+
+static void put_conf(const void *data, size_t len)
+{
+	char tmp[80];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", conf);
+	f = fopen(tmp, "w");
+	fwrite(data, 1, len, f);
+	fclose(f);
+	rename(tmp, conf);
+}
+
+/*
+ * Every bad config of configs/bad/ and hostile files (huge, binary, NUL
+ * bytes, a very long line, a directory, a missing file, a symlink loop, a
+ * FIFO), each through SIGHUP: refused with its FILE:LINE, nothing applied.
+ */
+static void bad_corpus(void)
+{
+	static char big[2 << 20];
+	struct dirent **list;
+	int n = scandir("configs/bad", &list, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		char path[512];
+		FILE *f;
+		size_t len;
+
+		snprintf(path, sizeof(path), "configs/bad/%s", list[i]->d_name);
+		len = strlen(path);
+		if (len > 5 && !strcmp(path + len - 5, ".conf") && (f = fopen(path, "r"))) {
+			len = fread(big, 1, sizeof(big), f);
+			fclose(f);
+			put_conf(big, len);
+			hup_bad(path);
+		}
+		free(list[i]);
+	}
+	free(list);
+
+	memset(big, '#', sizeof(big));
+	put_conf(big, sizeof(big));
+	hup_bad("2 MiB line");
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)(i * 7919 % 251);
+	put_conf(big, 65536);
+	hup_bad("64 KiB of binary");
+	put_conf("[lan]\ninterface = br0\0\nsubnet = 192.168.0.0/22\n", 45);
+	hup_bad("a NUL byte");
+	unlink(conf);
+	hup_bad("missing file");
+	mkdir(conf, 0700);
+	hup_bad("directory");
+	rmdir(conf);
+	symlink(conf, conf);
+	hup_bad("symlink loop");
+	unlink(conf);
+	mkfifo(conf, 0600);
+	hup_bad("FIFO");
+	unlink(conf);
+}
+
 static void *driver(void *arg)
 {
 	(void)arg;
 	wait_log("running (pid");
 	nlog_after_start = k.nlog;
 	nft_after_start = nft_calls;
+	bad_corpus();
+	nlog_after_corpus = k.nlog;
 	write_conf("[lan]\ninterface = br0\nsubnet = 192.168.0.0/22\n"
 		   "[uplink ppp0]\nweight = 5000\n");
-	kill(getpid(), SIGHUP);
-	wait_log("keeping the running configuration");
+	{
+		int before = log_count(KEEPING);
+
+		kill(getpid(), SIGHUP);
+		for (int i = 0; i < 1000 && log_count(KEEPING) == before; i++)
+			usleep(10000);
+	}
 	nlog_after_bad = k.nlog;
 	nuplinks_after_bad = (int)k.n;
 	nfw_after_bad = (int)k.nfw;
@@ -158,6 +263,14 @@ int main(void)
 	      "SIGHUP without [dns]: the check back to off, the forged set left alone");
 	CHECK(k.settings.sticky_ms == 0 && k.nfw == 0,
 	      "SIGHUP without [settings] and [forward]: sticky back to its default, forward deleted");
+	t_diag("%d bad or hostile configs through SIGHUP: %d refused, %d naming the file",
+	       corpus_n, corpus_refused, corpus_fileline);
+	CHECK(corpus_n >= 30 && corpus_refused == corpus_n && corpus_fileline == corpus_n,
+	      "SIGHUP with each of %d bad or hostile configs: refused with the file named",
+	      corpus_n);
+	CHECK(nlog_after_corpus == nlog_after_start,
+	      "... and nothing sent to the kernel (%d requests before, %d after)",
+	      nlog_after_start, nlog_after_corpus);
 	CHECK(nlog_after_bad == nlog_after_start && nuplinks_after_bad == 2 && nfw_after_bad == 1,
 	      "SIGHUP with a bad file: nothing sent to the kernel");
 	CHECK(log_has(":5: weight: 5000 is out of range 0..1000") &&

@@ -13,10 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "harness.h"
+
+static int n_rejected;	/* bad configs rejected as expected */
 
 static bool first_error_is(const char *path, int line, const char *text,
 			   const char *desc)
@@ -43,6 +46,7 @@ static bool first_error_is(const char *path, int line, const char *text,
 	nfg_errors_free(&errs);
 	if (!ret)
 		nfg_config_free(&cfg);
+	n_rejected += ok;
 	return ok;
 }
 
@@ -197,10 +201,111 @@ static void generated_files(void)
 	mkdir(path, 0700);
 	first_error_is(path, 0, "Is a directory", "directory");
 	rmdir(path);
+	p = write_tmp("noperm.conf", good_head, strlen(good_head));
+	chmod(p, 0);
 	if (geteuid() != 0) {
-		p = write_tmp("noperm.conf", good_head, strlen(good_head));
-		chmod(p, 0);
 		first_error_is(p, 0, "Permission denied", "unreadable file");
+	} else {
+		/* root reads anything: check as nobody, in a child */
+		pid_t pid = fork();
+		int st = 0;
+
+		if (!pid) {
+			if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+				_exit(2);
+			struct nfg_errors errs = { 0 };
+			struct nfg_config cfg;
+			char want[300];
+
+			snprintf(want, sizeof(want), "%s: Permission denied", p);
+			_exit(nfg_config_load(p, &cfg, &errs) == -1 && errs.n == 1 &&
+			      !strcmp(errs.msg[0], want) ? 0 : 1);
+		}
+		waitpid(pid, &st, 0);
+		if (CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+			  "unreadable file (mode 000, read as nobody) -> %s: Permission denied", p))
+			n_rejected++;
+	}
+	unlink(p);
+
+	/* a symlink loop */
+	snprintf(path, sizeof(path), "/tmp/nfgate-test-%d-loop.conf", (int)getpid());
+	unlink(path);
+	if (!symlink(path, path))
+		first_error_is(path, 0, "Too many levels of symbolic links", "symlink loop");
+	unlink(path);
+
+	/* a FIFO: refused at once, never waited on */
+	snprintf(path, sizeof(path), "/tmp/nfgate-test-%d-fifo.conf", (int)getpid());
+	unlink(path);
+	if (!mkfifo(path, 0600))
+		first_error_is(path, 0, "not a regular file", "FIFO");
+	unlink(path);
+
+	/* a device that never ends */
+	first_error_is("/dev/zero", 0, "not a regular file", "/dev/zero");
+
+	/* huge files: refused at the limit, whatever their content */
+	{
+		static char big[2 * NFG_CONF_MAX_SIZE + 64];
+		size_t m;
+
+		/* valid but huge: 2 MiB of comments after a good head */
+		m = (size_t)snprintf(big, sizeof(big), "%s", good_head);
+		while (m + 80 < sizeof(big)) {
+			memset(big + m, ' ', 79);
+			big[m] = '#';
+			big[m + 79] = '\n';
+			m += 80;
+		}
+		p = write_tmp("huge.conf", big, m);
+		/* the first line that ends past the limit */
+		first_error_is(p, (int)(3 + (NFG_CONF_MAX_SIZE - strlen(good_head)) / 80 + 1),
+			       "file is too big", "2 MiB of comments");
+		unlink(p);
+
+		/* one 2 MiB line with no newline */
+		memset(big, 'x', sizeof(big));
+		p = write_tmp("hugeline.conf", big, sizeof(big));
+		first_error_is(p, 1, "file is too big", "one 2 MiB line");
+		unlink(p);
+
+		/* a 100 KiB line (under the size limit) in the middle */
+		m = (size_t)snprintf(big, sizeof(big), "%s", good_head);
+		memset(big + m, 'k', 100 * 1024);
+		m += 100 * 1024;
+		m += (size_t)snprintf(big + m, sizeof(big) - m, "\n[uplink ppp0]\nweight = 5000\n");
+		p = write_tmp("longline.conf", big, m);
+		first_error_is(p, 4, "line is too long", "a 100 KiB line");
+		{
+			struct nfg_errors errs = { 0 };
+			struct nfg_config cfg;
+
+			nfg_config_load(p, &cfg, &errs);
+			CHECK(errs.n == 2 && strstr(errs.msg[1], ":6: weight:"),
+			      "a 100 KiB line: the next error is still on line 6");
+			nfg_errors_free(&errs);
+		}
+		unlink(p);
+
+		/* random binary junk */
+		srand(1);
+		for (size_t i = 0; i < 4096; i++)
+			big[i] = (char)(rand() & 0xff);
+		big[0] = '\x01';
+		p = write_tmp("junk.conf", big, 4096);
+		first_error_is(p, 1, "binary data (byte 0x01 at column 1)", "4 KiB of random bytes");
+		unlink(p);
+
+		/* NUL bytes only */
+		memset(big, 0, 400);
+		p = write_tmp("nuls.conf", big, 400);
+		first_error_is(p, 1, "binary data (byte 0x00 at column 1)", "400 NUL bytes");
+		unlink(p);
+
+		/* UTF-16 (a text file of the wrong encoding) */
+		p = write_tmp("utf16.conf", "\xff\xfe[\0l\0a\0n\0]\0\n\0", 14);
+		first_error_is(p, 1, "binary data (byte 0x00", "UTF-16 text");
 		unlink(p);
 	}
 
@@ -587,5 +692,7 @@ int main(void)
 	good_files();
 	bad_files();
 	generated_files();
+	t_diag("%d bad or hostile configs rejected with FILE[:LINE] and a reason", n_rejected);
+	CHECK(n_rejected >= 30, "at least 30 bad or hostile configs rejected (%d)", n_rejected);
 	return t_end();
 }
