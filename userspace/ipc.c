@@ -488,6 +488,8 @@ int nfg_ipc_uplink_get(struct nfg_ipc *ipc, const char *ifname,
 	return 0;
 }
 
+unsigned long nfg_ipc_dump_restarts;
+
 /*
  * A dump of one kind of object, one per message, restarted on
  * NLM_F_DUMP_INTR. take() copies the object out of a decoded message
@@ -540,8 +542,10 @@ static int dump(struct nfg_ipc *ipc, uint8_t cmd, struct dump_ctx *ctx,
 			free(ctx->list);
 			return err;
 		}
-		if (intr)
+		if (intr) {
+			nfg_ipc_dump_restarts++;
 			continue;	/* raced a change: the list may be wrong */
+		}
 		*list = ctx->list;
 		*n = ctx->n;
 		if (gen)
@@ -771,8 +775,10 @@ int nfg_ipc_forged_dump(struct nfg_ipc *ipc, struct nfg_forged_set *set, uint32_
 			nfg_forged_free(set);
 			return err;
 		}
-		if (intr)
+		if (intr) {
+			nfg_ipc_dump_restarts++;
 			continue;	/* the set changed while it was read */
+		}
 		nfg_forged_sort(set);
 		if (gen)
 			*gen = ctx.gen;

@@ -19,6 +19,8 @@
 /* A dump raced configuration changes more than NFG_DUMP_RETRIES times. */
 #define NFG_EDUMPINTR	4097
 #define NFG_DUMP_RETRIES 10
+/* Dumps restarted after NLM_F_DUMP_INTR so far (NFGATE_DEBUG=1 shows it). */
+extern unsigned long nfg_ipc_dump_restarts;
 /*
  * The forged set's dump held fewer entries than the module's count of the
  * same generation (the dump of fa4e163 drops the entries of a message that

@@ -98,7 +98,7 @@ int main(int argc, char *argv[])
 	static char *show_argv[] = { "show", NULL };
 	const char *netns = NULL;
 	char **sub_argv;
-	int i, n, sub_argc;
+	int i, n, sub_argc, ret;
 
 	/* options before the subcommand */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -148,5 +148,10 @@ int main(int argc, char *argv[])
 
 	if (netns && enter_netns(netns))
 		return 1;
-	return subcommands[n].fn(sub_argc, sub_argv);
+	ret = subcommands[n].fn(sub_argc, sub_argv);
+	/* for the tests: did a dump race a change and get read again? */
+	if (getenv("NFGATE_DEBUG"))
+		fprintf(stderr, "nfgate: debug: %lu dump(s) restarted after NLM_F_DUMP_INTR\n",
+			nfg_ipc_dump_restarts);
+	return ret;
 }
