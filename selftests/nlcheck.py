@@ -11,6 +11,17 @@ Usage: nlcheck.py malformed     one line per case: "PASS name" / "FAIL name: why
                                 (creates a tunnel, removes it at the end)
        nlcheck.py eperm         every state-changing command must get EPERM
                                 (run it without CAP_NET_ADMIN); reads must not
+       nlcheck.py churn STOP MS one forged address added and deleted in turn,
+                                a change every MS ms, until the file STOP
+                                exists; prints "changes N"
+       nlcheck.py nsconfig PREFIX N
+                                configures nfgate (LAN, 2 uplinks, a forward,
+                                DNS check, a forged address) in the network
+                                namespaces PREFIX0..PREFIX<N-1> (/run/netns)
+                                and reads the LAN back; prints "configured N"
+       nlcheck.py dumps N       N raw dumps of the forged set; prints
+                                "dumps N intr K entries MIN..MAX ms T" (K:
+                                dumps flagged NLM_F_DUMP_INTR, T: ms each)
 """
 
 import errno
@@ -19,6 +30,7 @@ import re
 import socket
 import struct
 import sys
+import time
 
 NETLINK_GENERIC = 16
 NETLINK_EXT_ACK = 11
@@ -707,8 +719,110 @@ def run_eperm():
     return 1 if failures else 0
 
 
+NLM_F_DUMP_INTR = 0x10
+
+
+def run_churn():
+    stop, ms = sys.argv[2], int(sys.argv[3])
+    g = Genl()
+    entry = nest(C["NFGATE_A_FORGED"],
+                 attr(C["NFGATE_FORGED_A_ADDR4"], ip("192.0.2.1")))
+    n = 0
+    print("changing", flush=True)
+    while not os.path.exists(stop):
+        cmd = C["NFGATE_CMD_FORGED_DEL"] if n % 2 else C["NFGATE_CMD_FORGED_ADD"]
+        err, msg, _ = g.request(cmd, entry)
+        if err:
+            print(f"change {n}: errno {err} {msg}")
+            return 1
+        n += 1
+        time.sleep(ms / 1000.0)
+    print(f"changes {n}")
+    return 0
+
+
+def run_nsconfig():
+    import ctypes
+    prefix, n = sys.argv[2], int(sys.argv[3])
+    libc = ctypes.CDLL(None, use_errno=True)
+    CLONE_NEWNET = 0x40000000
+    A = C
+    U = lambda *a: nest(A["NFGATE_A_UPLINK"], *a)
+    W = lambda *a: nest(A["NFGATE_A_FORWARD"], *a)
+    reqs = [
+        ("NFGATE_CMD_LAN_SET", nest(
+            A["NFGATE_A_LAN"], attr(A["NFGATE_LAN_A_IFNAME"], sz("br0")),
+            attr(A["NFGATE_LAN_A_ADDR"], ip("192.168.0.0")),
+            attr(A["NFGATE_LAN_A_PREFIXLEN"], u8(24)))),
+        ("NFGATE_CMD_UPLINK_SET", U(attr(A["NFGATE_UPLINK_A_IFNAME"], sz("ppp0")),
+                                    attr(A["NFGATE_UPLINK_A_WEIGHT"], u32(2)))),
+        ("NFGATE_CMD_UPLINK_SET", U(attr(A["NFGATE_UPLINK_A_IFNAME"], sz("wwan0")),
+                                    attr(A["NFGATE_UPLINK_A_TIER"], u8(1)))),
+        ("NFGATE_CMD_FORWARD_SET", W(
+            attr(A["NFGATE_FORWARD_A_PROTO"], u8(6)),
+            attr(A["NFGATE_FORWARD_A_PORT"], struct.pack("!H", 2223)),
+            attr(A["NFGATE_FORWARD_A_TO_ADDR"], ip("192.168.0.10")))),
+        ("NFGATE_CMD_DNS_SET", nest(A["NFGATE_A_DNS"],
+                                    attr(A["NFGATE_DNS_A_MODE"], u8(2)))),
+        ("NFGATE_CMD_FORGED_ADD", nest(
+            A["NFGATE_A_FORGED"], attr(A["NFGATE_FORGED_A_ADDR4"], ip("5.6.7.8")))),
+    ]
+    done = 0
+    for i in range(n):
+        fd = os.open(f"/run/netns/{prefix}{i}", os.O_RDONLY)
+        if libc.setns(fd, CLONE_NEWNET):
+            print(f"setns {prefix}{i}: errno {ctypes.get_errno()}")
+            return 1
+        os.close(fd)
+        g = Genl()
+        for name, payload in reqs:
+            err, msg, _ = g.request(C[name], payload)
+            if err:
+                print(f"{prefix}{i}: {name}: errno {err} {msg}")
+                return 1
+        err, msg, _ = g.request(C["NFGATE_CMD_LAN_GET"], b"")
+        if err:
+            print(f"{prefix}{i}: LAN_GET: errno {err} {msg}")
+            return 1
+        g.sock.close()
+        done += 1
+    print(f"configured {done}")
+    return 0
+
+
+def run_dumps():
+    n = int(sys.argv[2])
+    g = Genl()
+    intr, counts = 0, []
+    t0 = time.monotonic()
+    for _ in range(n):
+        g._send(g.family, NLM_F_REQUEST | NLM_F_DUMP,
+                C["NFGATE_CMD_FORGED_GET"], b"")
+        msgs = g._recv_all()
+        if msgs[-1][0] == NLMSG_ERROR:
+            print(f"dump: errno {-struct.unpack_from('=i', msgs[-1][2])[0]}")
+            return 1
+        intr += any(f & NLM_F_DUMP_INTR for _, f, _ in msgs)
+        entries = 0
+        for mtype, _, data in msgs[:-1]:
+            off = 4
+            while off + 4 <= len(data):
+                alen, atype = struct.unpack_from("=HH", data, off)
+                if alen < 4:
+                    break
+                if atype & 0x3fff == C["NFGATE_A_FORGED"]:
+                    entries += (alen - 4) // 8	# NLA_BE32 + header each
+                off += (alen + 3) & ~3
+        counts.append(entries)
+    ms = int((time.monotonic() - t0) * 1000 / n)
+    print(f"dumps {n} intr {intr} entries {min(counts)}..{max(counts)} ms {ms}")
+    return 0
+
+
 if __name__ == "__main__":
-    modes = {"malformed": run_malformed, "tunnel": run_tunnel, "eperm": run_eperm}
-    if len(sys.argv) != 2 or sys.argv[1] not in modes:
+    modes = {"malformed": run_malformed, "tunnel": run_tunnel, "eperm": run_eperm,
+             "churn": run_churn, "dumps": run_dumps,
+             "nsconfig": run_nsconfig}
+    if len(sys.argv) < 2 or sys.argv[1] not in modes:
         sys.exit(__doc__)
     sys.exit(modes[sys.argv[1]]())
