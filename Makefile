@@ -8,6 +8,11 @@
 #   make selftests  the selftests' C helpers (dnsinject); vmcheck builds them
 #   make demo       boot the VM demo topology
 #   make bench      what nfgate costs on the packet path (Documentation/bench.rst)
+#   make fuzz       the shared code's libFuzzer targets, 10 million runs each
+#                   (ASan + UBSan; make check runs them briefly)
+#   make check-debug  the VM suite on a debug kernel (KASAN, kmemleak,
+#                   lockdep, DEBUG_NET) built from linux-source-6.1: hours
+#                   the first time (tools/vm/debug-kernel.sh); not in check
 #
 # KDIR selects the kernel headers to build against. By default: the running
 # kernel's build directory when it exists, else the newest installed Debian
@@ -18,7 +23,8 @@ KDIR := $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && [ -n "$$(ls $$d
 endif
 KVER ?= $(patsubst linux-headers-%,%,$(notdir $(realpath $(KDIR))))
 
-.PHONY: all module userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse
+.PHONY: all module userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse \
+	fuzz check-debug
 
 all: module userspace benchtools
 
@@ -57,6 +63,12 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) selftests
 	$(MAKE) vmcheck
+
+fuzz: deps
+	$(MAKE) -C common/fuzz fuzz
+
+check-debug: deps
+	tools/vm/check-debug.sh $(T)
 
 demo: deps
 	$(MAKE) module

@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-debug: the VM suite on a debug kernel (KASAN, kmemleak,
+# lockdep, DEBUG_NET, netdev refcount trackers; tools/vm/debug-kernel.sh
+# builds it from linux-source-6.1, once, which takes hours on two cores).
+# nfgate.ko is built against it in .cache/kdebug/mod (a copy of the
+# module's sources, so the tree's own nfgate.ko stays the Debian one).
+#
+#   tools/vm/check-debug.sh [TEST...]    default: $T, else load_unload and
+#                                        the reliability tests
+#
+# Environment: as run-tests.sh; VM_TIMEOUT defaults to 14400 s and VM_MEM
+# to 2048 MiB here (KASAN under emulation is several times slower and
+# needs shadow memory).
+
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+tests=${*:-${T:-load_unload nlfuzz dumpintr lifecycle nschurn flaps agent packets}}
+
+kver=$("$repo/tools/vm/debug-kernel.sh" | tail -n 1)
+kdir=$repo/.cache/kdebug/build
+mod=$repo/.cache/kdebug/mod
+rm -rf "$mod"
+mkdir -p "$mod"
+cp -r "$repo/Kbuild" "$repo/kmod" "$repo/common" "$repo/include" "$mod/"
+make -C "$kdir" M="$mod" W=1 modules
+make -C "$repo/userspace"
+make -C "$repo/selftests"
+
+export VM_TIMEOUT=${VM_TIMEOUT:-14400} VM_MEM=${VM_MEM:-2048}
+# shellcheck disable=SC2086 # a list
+NFGATE_KO=$mod/nfgate.ko KVER=$kver exec "$repo/tools/vm/run-tests.sh" $tests
