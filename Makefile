@@ -14,6 +14,8 @@
 #                   lockdep, DEBUG_NET) built from linux-source-6.1: hours
 #                   the first time (tools/vm/debug-kernel.sh); not in check
 #
+#   make check-reliability  the reliability tests written but not yet in check
+#                   (packets, dumpintr, nschurn, lifecycle)
 # KDIR selects the kernel headers to build against. By default: the running
 # kernel's build directory when it exists, else the newest installed Debian
 # headers.
@@ -24,7 +26,7 @@ endif
 KVER ?= $(patsubst linux-headers-%,%,$(notdir $(realpath $(KDIR))))
 
 .PHONY: all module userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse \
-	fuzz check-debug
+	fuzz check-debug check-reliability
 
 all: module userspace benchtools
 
@@ -66,6 +68,10 @@ check: deps
 
 fuzz: deps
 	$(MAKE) -C common/fuzz fuzz
+
+# The reliability tests not yet in make check (selftests/Makefile).
+check-reliability: selftests
+	KDIR=$(KDIR) KVER=$(KVER) tools/vm/run-tests.sh $(or $(T),$(shell $(MAKE) -s --no-print-directory -C selftests list-extended))
 
 check-debug: deps
 	tools/vm/check-debug.sh $(T)

@@ -215,6 +215,67 @@ static const struct attr_spec dns_reply_attrs[NFGATE_DNS_REPLY_A_MAX + 1] = {
 	RO(NFGATE_DNS_REPLY_A_LEAD_US, K_U32),
 };
 
+static const struct attr_spec tunnel_attrs[NFGATE_TUNNEL_A_MAX + 1] = {
+	NUM(NFGATE_TUNNEL_A_ENABLED, K_U8, 0, 1),
+	NUM(NFGATE_TUNNEL_A_STATE, K_U8, 0, NFGATE_TUNNEL_STATE_MAX),
+	RO(NFGATE_TUNNEL_A_SINCE_MS, K_U64),
+	NUM(NFGATE_TUNNEL_A_FAIL, K_U8, 0, NFGATE_TUNNEL_FAIL_MAX),
+	NUM(NFGATE_TUNNEL_A_ACTIVE, K_U8, 0, NFGATE_TUNNEL_SERVERS_MAX),
+	NUM(NFGATE_TUNNEL_A_UDP, K_U8, 0, 1),
+	NUM(NFGATE_TUNNEL_A_UDP_MARK, K_U32, 1, UINT32_MAX),
+	NUM(NFGATE_TUNNEL_A_CHECK_MARK, K_U32, 0, UINT32_MAX),
+	NUM(NFGATE_TUNNEL_A_SERVERS, K_NEST, 0, 0),
+	RO(NFGATE_TUNNEL_A_SERVER, K_NEST),
+	RO(NFGATE_TUNNEL_A_LIST, K_NEST),
+	RO(NFGATE_TUNNEL_A_FLOWS, K_U32),
+	RO(NFGATE_TUNNEL_A_PAD, K_U8),
+};
+
+/* PREFIX4 is a struct nfgate_prefix4, 8 bytes: sent as a 64-bit number. */
+static const struct attr_spec prefixes_attrs[NFGATE_PREFIXES_A_MAX + 1] = {
+	NUM(NFGATE_PREFIXES_A_LIST, K_U8, 0, NFGATE_LIST_MAX),
+	NUM(NFGATE_PREFIXES_A_FLAGS, K_U32, 0, __NFGATE_PREFIXES_F_ALL),
+	NUM(NFGATE_PREFIXES_A_PREFIX4, K_U64, 0, UINT64_MAX),
+	NUM(NFGATE_PREFIXES_A_TAG, K_U64, 0, UINT64_MAX),
+	RO(NFGATE_PREFIXES_A_PAD, K_U8),
+};
+
+static const struct attr_spec lookup_attrs[NFGATE_LOOKUP_A_MAX + 1] = {
+	NUM(NFGATE_LOOKUP_A_DADDR, K_BE32, 0, UINT32_MAX),
+	NUM(NFGATE_LOOKUP_A_SADDR, K_BE32, 0, UINT32_MAX),
+	RO(NFGATE_LOOKUP_A_VERDICT, K_U8),
+	RO(NFGATE_LOOKUP_A_REASON, K_U8),
+};
+
+/* Sent by the kernel only (the HOST_GET dump). */
+static const struct attr_spec host_attrs[NFGATE_HOST_A_MAX + 1] = {
+	RO(NFGATE_HOST_A_ADDR, K_BE32),
+	RO(NFGATE_HOST_A_TX_PACKETS, K_U64),
+	RO(NFGATE_HOST_A_TX_BYTES, K_U64),
+	RO(NFGATE_HOST_A_RX_PACKETS, K_U64),
+	RO(NFGATE_HOST_A_RX_BYTES, K_U64),
+	RO(NFGATE_HOST_A_PAD, K_U8),
+};
+
+static const struct attr_spec trace_attrs[NFGATE_TRACE_A_MAX + 1] = {
+	NUM(NFGATE_TRACE_A_ON, K_U8, 0, 1),
+	NUM(NFGATE_TRACE_A_HOST, K_BE32, 0, UINT32_MAX),
+	NUM(NFGATE_TRACE_A_PORT, K_BE16, 0, UINT16_MAX),
+	RO(NFGATE_TRACE_A_STAGE, K_U8),
+	RO(NFGATE_TRACE_A_DECISION, K_U8),
+	RO(NFGATE_TRACE_A_FLOW, K_U32),
+	RO(NFGATE_TRACE_A_IPID, K_U16),
+	RO(NFGATE_TRACE_A_TIME_NS, K_U64),
+	RO(NFGATE_TRACE_A_PAD, K_U8),
+	RO(NFGATE_TRACE_A_SADDR, K_BE32),
+	RO(NFGATE_TRACE_A_DADDR, K_BE32),
+	RO(NFGATE_TRACE_A_PROTO, K_U8),
+	RO(NFGATE_TRACE_A_SPORT, K_BE16),
+	RO(NFGATE_TRACE_A_DPORT, K_BE16),
+	RO(NFGATE_TRACE_A_DEV, K_IFNAME),
+	RO(NFGATE_TRACE_A_UPLINK, K_IFNAME),
+};
+
 struct nest_spec {
 	const struct attr_spec *attrs;
 	unsigned int max;
@@ -239,6 +300,11 @@ static const struct {
 	NEST(NFGATE_A_DNS, dns_attrs),
 	NEST(NFGATE_A_FORGED, forged_attrs),
 	NEST(NFGATE_A_DNS_REPLY, dns_reply_attrs),
+	NEST(NFGATE_A_TUNNEL, tunnel_attrs),
+	NEST(NFGATE_A_PREFIXES, prefixes_attrs),
+	NEST(NFGATE_A_LOOKUP, lookup_attrs),
+	NEST(NFGATE_A_HOST, host_attrs),
+	NEST(NFGATE_A_TRACE, trace_attrs),
 };
 
 /*
@@ -253,6 +319,11 @@ _Static_assert(ARRAY_SIZE(forward_attrs) == __NFGATE_FORWARD_A_LAST, "forward ta
 _Static_assert(ARRAY_SIZE(dns_attrs) == __NFGATE_DNS_A_LAST, "dns table");
 _Static_assert(ARRAY_SIZE(forged_attrs) == __NFGATE_FORGED_A_LAST, "forged table");
 _Static_assert(ARRAY_SIZE(dns_reply_attrs) == __NFGATE_DNS_REPLY_A_LAST, "dns reply table");
+_Static_assert(ARRAY_SIZE(tunnel_attrs) == __NFGATE_TUNNEL_A_LAST, "tunnel table");
+_Static_assert(ARRAY_SIZE(prefixes_attrs) == __NFGATE_PREFIXES_A_LAST, "prefixes table");
+_Static_assert(ARRAY_SIZE(lookup_attrs) == __NFGATE_LOOKUP_A_LAST, "lookup table");
+_Static_assert(ARRAY_SIZE(host_attrs) == __NFGATE_HOST_A_LAST, "host table");
+_Static_assert(ARRAY_SIZE(trace_attrs) == __NFGATE_TRACE_A_LAST, "trace table");
 _Static_assert(ARRAY_SIZE(top_attrs) == __NFGATE_A_LAST, "top-level table");
 
 enum verb { V_GET, V_SET, V_DEL, V_EVENT };
@@ -286,6 +357,14 @@ static const struct cmd_spec cmds[NFGATE_CMD_MAX + 1] = {
 	CMD(NFGATE_CMD_FORGED_GET, V_GET, NFGATE_A_FORGED, false, true),
 	CMD(NFGATE_CMD_FORGED_ADD, V_SET, NFGATE_A_FORGED, true, false),
 	CMD(NFGATE_CMD_FORGED_DEL, V_DEL, NFGATE_A_FORGED, true, false),
+	CMD(NFGATE_CMD_TUNNEL_GET, V_GET, NFGATE_A_TUNNEL, true, false),
+	CMD(NFGATE_CMD_TUNNEL_SET, V_SET, NFGATE_A_TUNNEL, true, false),
+	CMD(NFGATE_CMD_TUNNEL_DEL, V_DEL, NFGATE_A_TUNNEL, true, false),
+	CMD(NFGATE_CMD_PREFIXES_LOAD, V_SET, NFGATE_A_PREFIXES, true, false),
+	CMD(NFGATE_CMD_TUNNEL_LOOKUP, V_GET, NFGATE_A_LOOKUP, true, false),
+	CMD(NFGATE_CMD_HOST_GET, V_GET, NFGATE_A_HOST, false, true),
+	CMD(NFGATE_CMD_TRACE_SET, V_SET, NFGATE_A_TRACE, true, false),
+	CMD(NFGATE_CMD_TRACE, V_EVENT, 0, false, false),
 };
 
 _Static_assert(ARRAY_SIZE(cmds) == __NFGATE_CMD_MAX, "command table");
