@@ -14,7 +14,7 @@
 #                   lockdep, DEBUG_NET) built from linux-source-6.1: hours
 #                   the first time (tools/vm/debug-kernel.sh); not in check
 #   make check-reliability  the reliability tests written but not yet in check
-#                   (packets, dumpintr, nschurn, lifecycle)
+#                   (lifecycle, nschurn)
 #
 # KDIR selects the kernel headers to build against. By default: the running
 # kernel's build directory when it exists, else the newest installed Debian
