@@ -21,6 +21,7 @@ PACKAGES=(
 	ppp pppoe dnsmasq iperf3 shadowsocks-libev
 	python3 python3-scapy tcpdump nftables iptables iproute2 iputils-ping
 	socat jq clang libclang-rt-14-dev valgrind
+	dwarves
 )
 
 as_root()
