@@ -8,6 +8,9 @@
 #   make selftests  the selftests' C helpers (dnsinject); vmcheck builds them
 #   make demo       boot the VM demo topology
 #   make bench      what nfgate costs on the packet path (Documentation/bench.rst)
+#   make install    module (+depmod), tools, unit, man pages, example config;
+#                   DESTDIR, PREFIX (/usr/local), SBINDIR, MANDIR, UNITDIR
+#   make install-module / install-tools   the two halves
 #   make module-6.12  W=1 build against bookworm-backports' 6.12 (in make check)
 #   make check-6.12   the VM suite on 6.12 (T=x works too); not in make check
 #
@@ -20,7 +23,23 @@ KDIR := $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && [ -n "$$(ls $$d
 endif
 KVER ?= $(patsubst linux-headers-%,%,$(notdir $(realpath $(KDIR))))
 
-.PHONY: all module module-6.12 vmcheck-6.12 check-6.12 userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse
+VERSION := 0.1.0
+
+# make install. PREFIX=/usr for a distribution package. The unit directory
+# is /lib/systemd/system for PREFIX=/usr (Debian 12), else under PREFIX.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),,$(PREFIX))/lib/systemd/system
+MODDIR ?= /lib/modules/$(KVER)/extra
+DEPMOD ?= depmod
+INSTALL ?= install
+MANPAGES := Documentation/man/nfgate.8 Documentation/man/nfgated.8 \
+	    Documentation/man/nfgate.conf.5
+
+.PHONY: all install install-module install-tools module module-6.12 vmcheck-6.12 check-6.12 userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse
 
 all: module userspace benchtools
 
@@ -29,6 +48,46 @@ deps:
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+install: install-module install-tools
+
+# depmod: for the running system (no DESTDIR) or for a DESTDIR that holds
+# the kernel's own modules; a bare staging DESTDIR leaves it to the target.
+install-module: module
+	$(INSTALL) -D -m 644 nfgate.ko $(DESTDIR)$(MODDIR)/nfgate.ko
+	@if [ -z "$(DESTDIR)" ]; then \
+		echo "$(DEPMOD) -a $(KVER)"; $(DEPMOD) -a $(KVER); \
+	elif [ -e "$(DESTDIR)/lib/modules/$(KVER)/modules.order" ]; then \
+		echo "$(DEPMOD) -b $(DESTDIR) -a $(KVER)"; \
+		$(DEPMOD) -b "$(DESTDIR)" -a $(KVER); \
+	else \
+		echo "install: run depmod -a $(KVER) on the target"; \
+	fi
+
+# The config is installed only where there is none: never overwritten.
+install-tools: userspace
+	$(INSTALL) -D -m 755 userspace/nfgate $(DESTDIR)$(SBINDIR)/nfgate
+	$(INSTALL) -D -m 755 userspace/nfgated $(DESTDIR)$(SBINDIR)/nfgated
+	$(INSTALL) -D -m 644 data/forged.txt $(DESTDIR)$(DATADIR)/nfgate/forged.txt
+	$(INSTALL) -D -m 644 userspace/nfgate.conf.example \
+		$(DESTDIR)$(DATADIR)/nfgate/nfgate.conf.example
+	$(INSTALL) -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	sed 's|@SBINDIR@|$(SBINDIR)|g' dist/systemd/nfgated.service.in \
+		> $(DESTDIR)$(UNITDIR)/nfgated.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/nfgated.service
+	$(INSTALL) -m 644 Documentation/man/nfgate.8 Documentation/man/nfgated.8 \
+		$(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 644 Documentation/man/nfgate.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	@conf=$(DESTDIR)$(SYSCONFDIR)/nfgate/nfgate.conf; \
+	if [ -e "$$conf" ]; then \
+		echo "install: keeping $$conf"; \
+	else \
+		echo "install: $$conf (the example)"; \
+		$(INSTALL) -D -m 644 userspace/nfgate.conf.example "$$conf"; \
+		if [ "$(DATADIR)" != /usr/share ]; then \
+			sed -i 's|^#forged_file = /usr/share/nfgate/forged.txt|forged_file = $(DATADIR)/nfgate/forged.txt|' "$$conf"; \
+		fi; \
+	fi
 
 # The second kernel (tools/bpo-kernel.sh): headers and image unpacked in
 # .cache, the module built in a copy of the sources, never installed.
