@@ -11,6 +11,8 @@
 #   make install    module (+depmod), tools, unit, man pages, example config;
 #                   DESTDIR, PREFIX (/usr/local), SBINDIR, MANDIR, UNITDIR
 #   make install-module / install-tools   the two halves
+#   make dkms-src   module sources and dkms.conf in $(DESTDIR)/usr/src/nfgate-VERSION
+#   make dkms-install  dkms-src, then dkms install (the running system)
 #   make module-6.12  W=1 build against bookworm-backports' 6.12 (in make check)
 #   make check-6.12   the VM suite on 6.12 (T=x works too); not in make check
 #
@@ -39,7 +41,7 @@ INSTALL ?= install
 MANPAGES := Documentation/man/nfgate.8 Documentation/man/nfgated.8 \
 	    Documentation/man/nfgate.conf.5
 
-.PHONY: all install install-module install-tools module module-6.12 vmcheck-6.12 check-6.12 userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse
+.PHONY: all install install-module install-tools dkms-src dkms-install module module-6.12 vmcheck-6.12 check-6.12 userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse
 
 all: module userspace benchtools
 
@@ -88,6 +90,18 @@ install-tools: userspace
 			sed -i 's|^#forged_file = /usr/share/nfgate/forged.txt|forged_file = $(DATADIR)/nfgate/forged.txt|' "$$conf"; \
 		fi; \
 	fi
+
+# The module's sources for DKMS: what Kbuild needs, no tests, no Makefile
+# (dkms.conf calls kbuild directly).
+DKMS_SRC := $(DESTDIR)/usr/src/nfgate-$(VERSION)
+dkms-src:
+	$(INSTALL) -d $(DKMS_SRC)
+	cp -p --parents Kbuild include/uapi/linux/nfgate.h \
+		$(wildcard kmod/*.[ch] common/*.[ch]) $(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+
+dkms-install: dkms-src
+	dkms install nfgate/$(VERSION)
 
 # The second kernel (tools/bpo-kernel.sh): headers and image unpacked in
 # .cache, the module built in a copy of the sources, never installed.
