@@ -13,6 +13,7 @@
 #   make install-module / install-tools   the two halves
 #   make dkms-src   module sources and dkms.conf in $(DESTDIR)/usr/src/nfgate-VERSION
 #   make dkms-install  dkms-src, then dkms install (the running system)
+#   make deb        nfgate and nfgate-dkms .debs in out/deb (dpkg-buildpackage)
 #   make module-6.12  W=1 build against bookworm-backports' 6.12 (in make check)
 #   make check-6.12   the VM suite on 6.12 (T=x works too); not in make check
 #
@@ -41,7 +42,7 @@ INSTALL ?= install
 MANPAGES := Documentation/man/nfgate.8 Documentation/man/nfgated.8 \
 	    Documentation/man/nfgate.conf.5
 
-.PHONY: all install install-module install-tools dkms-src dkms-install module module-6.12 vmcheck-6.12 check-6.12 userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse
+.PHONY: all install install-module install-tools dkms-src dkms-install deb module module-6.12 vmcheck-6.12 check-6.12 userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse
 
 all: module userspace benchtools
 
@@ -102,6 +103,10 @@ dkms-src:
 
 dkms-install: dkms-src
 	dkms install nfgate/$(VERSION)
+
+# Binary packages from this tree, built outside it (a copy in out/deb/src).
+deb:
+	tools/build-deb.sh
 
 # The second kernel (tools/bpo-kernel.sh): headers and image unpacked in
 # .cache, the module built in a copy of the sources, never installed.
