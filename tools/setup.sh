@@ -21,7 +21,8 @@ PACKAGES=(
 	ppp pppoe dnsmasq iperf3 shadowsocks-libev
 	python3 python3-scapy tcpdump nftables iptables iproute2 iputils-ping
 	socat jq clang libclang-rt-14-dev valgrind
-	dwarves
+	dwarves groff-base
+	dpkg-dev debhelper dh-dkms dkms lintian fakeroot
 )
 
 as_root()
