@@ -135,6 +135,7 @@ sparse:
 
 style:
 	tools/checkpatch.sh
+	tools/doccheck.sh
 
 userspace:
 	$(MAKE) -C userspace
