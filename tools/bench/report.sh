@@ -198,7 +198,9 @@ END {
 	printf "the DNS check'\''s query table (4,096 entries of 80 bytes) and resolver\n"
 	printf "baselines per namespace once the check is configured. A connection in\n"
 	printf "the tunnel is marked in the same conntrack mark; the tunnel'\''s prefix\n"
-	printf "lists are per namespace, 8 bytes per prefix.\n"
+	printf "lists are per namespace, 8 bytes per prefix. The per-host accounting:\n"
+	printf "1,024 hosts per namespace (hosts_max), 20 KiB of index and addresses\n"
+	printf "and 32 KiB of counters per CPU, once the LAN is set.\n"
 	if (bad != "" || !finished)
 		printf "\nINCOMPLETE RUN:%s%s\n", bad, finished ? "" : "\n  the guest did not finish"
 }
