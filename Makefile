@@ -8,6 +8,15 @@
 #   make selftests  the selftests' C helpers (dnsinject); vmcheck builds them
 #   make demo       boot the VM demo topology
 #   make bench      what nfgate costs on the packet path (Documentation/bench.rst)
+#   make install    module (+depmod), tools, unit, man pages, example config;
+#                   DESTDIR, PREFIX (/usr/local), SBINDIR, MANDIR, UNITDIR
+#   make install-module / install-tools   the two halves
+#   make dkms-src   module sources and dkms.conf in $(DESTDIR)/usr/src/nfgate-VERSION
+#   make dkms-install  dkms-src, then dkms install (the running system)
+#   make deb        nfgate and nfgate-dkms .debs in out/deb (dpkg-buildpackage)
+#   make check-deb  make deb, dpkg -i in a chroot (DKMS), then selftests/package.sh in the VM
+#   make module-6.12  W=1 build against bookworm-backports' 6.12 (in make check)
+#   make check-6.12   the VM suite on 6.12 (T=x works too); not in make check
 #   make fuzz       the shared code's libFuzzer targets, 10 million runs each
 #                   (ASan + UBSan; make check runs them briefly)
 #   make check-debug  the VM suite on a debug kernel (KASAN, kmemleak,
@@ -25,7 +34,23 @@ KDIR := $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && [ -n "$$(ls $$d
 endif
 KVER ?= $(patsubst linux-headers-%,%,$(notdir $(realpath $(KDIR))))
 
-.PHONY: all module userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse \
+VERSION := 0.1.0
+
+# make install. PREFIX=/usr for a distribution package. The unit directory
+# is /lib/systemd/system for PREFIX=/usr (Debian 12), else under PREFIX.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),,$(PREFIX))/lib/systemd/system
+MODDIR ?= /lib/modules/$(KVER)/extra
+DEPMOD ?= depmod
+INSTALL ?= install
+MANPAGES := Documentation/man/nfgate.8 Documentation/man/nfgated.8 \
+	    Documentation/man/nfgate.conf.5
+
+.PHONY: all install install-module install-tools dkms-src dkms-install deb check-deb module module-6.12 vmcheck-6.12 check-6.12 userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse \
 	fuzz check-debug check-reliability
 
 all: module userspace benchtools
@@ -36,11 +61,89 @@ deps:
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
+install: install-module install-tools
+
+# depmod: for the running system (no DESTDIR) or for a DESTDIR that holds
+# the kernel's own modules; a bare staging DESTDIR leaves it to the target.
+install-module: module
+	$(INSTALL) -D -m 644 nfgate.ko $(DESTDIR)$(MODDIR)/nfgate.ko
+	@if [ -z "$(DESTDIR)" ]; then \
+		echo "$(DEPMOD) -a $(KVER)"; $(DEPMOD) -a $(KVER); \
+	elif [ -e "$(DESTDIR)/lib/modules/$(KVER)/modules.order" ]; then \
+		echo "$(DEPMOD) -b $(DESTDIR) -a $(KVER)"; \
+		$(DEPMOD) -b "$(DESTDIR)" -a $(KVER); \
+	else \
+		echo "install: run depmod -a $(KVER) on the target"; \
+	fi
+
+# The config is installed only where there is none: never overwritten.
+install-tools: userspace
+	$(INSTALL) -D -m 755 userspace/nfgate $(DESTDIR)$(SBINDIR)/nfgate
+	$(INSTALL) -D -m 755 userspace/nfgated $(DESTDIR)$(SBINDIR)/nfgated
+	$(INSTALL) -D -m 644 data/forged.txt $(DESTDIR)$(DATADIR)/nfgate/forged.txt
+	$(INSTALL) -D -m 644 userspace/nfgate.conf.example \
+		$(DESTDIR)$(DATADIR)/nfgate/nfgate.conf.example
+	$(INSTALL) -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	sed 's|@SBINDIR@|$(SBINDIR)|g' dist/systemd/nfgated.service.in \
+		> $(DESTDIR)$(UNITDIR)/nfgated.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/nfgated.service
+	$(INSTALL) -m 644 Documentation/man/nfgate.8 Documentation/man/nfgated.8 \
+		$(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 644 Documentation/man/nfgate.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	@conf=$(DESTDIR)$(SYSCONFDIR)/nfgate/nfgate.conf; \
+	if [ -e "$$conf" ]; then \
+		echo "install: keeping $$conf"; \
+	else \
+		echo "install: $$conf (the example)"; \
+		$(INSTALL) -D -m 644 userspace/nfgate.conf.example "$$conf"; \
+		if [ "$(DATADIR)" != /usr/share ]; then \
+			sed -i 's|^#forged_file = /usr/share/nfgate/forged.txt|forged_file = $(DATADIR)/nfgate/forged.txt|' "$$conf"; \
+		fi; \
+	fi
+
+# The module's sources for DKMS: what Kbuild needs, no tests, no Makefile
+# (dkms.conf calls kbuild directly).
+DKMS_SRC := $(DESTDIR)/usr/src/nfgate-$(VERSION)
+dkms-src:
+	$(INSTALL) -d $(DKMS_SRC)
+	cp -p --parents Kbuild include/uapi/linux/nfgate.h \
+		$(wildcard kmod/*.[ch] common/*.[ch]) $(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+
+dkms-install: dkms-src
+	dkms install nfgate/$(VERSION)
+
+# Binary packages from this tree, built outside it (a copy in out/deb/src).
+deb:
+	tools/build-deb.sh
+
+# dpkg -i in a chroot on the host (DKMS builds there at native speed: in
+# the guest it took over 20 minutes under TCG), then the installed module
+# and tools at work in the guest.
+check-deb: deps
+	$(MAKE) deb
+	tools/deb-smoke.sh $(KVER)
+	$(MAKE) vmcheck T=package
+
+# The second kernel (tools/bpo-kernel.sh): headers and image unpacked in
+# .cache, the module built in a copy of the sources, never installed.
+module-6.12:
+	tools/bpo-kernel.sh build >/dev/null
+
+vmcheck-6.12: selftests
+	ko=$$(tools/bpo-kernel.sh build) && kdir=$$(tools/bpo-kernel.sh image) && \
+	NFGATE_KO=$$ko KDIR=$$kdir KVER= tools/vm/run-tests.sh $(T)
+
+check-6.12: deps
+	$(MAKE) userspace
+	$(MAKE) vmcheck-6.12
+
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
 
 style:
 	tools/checkpatch.sh
+	tools/doccheck.sh
 
 userspace:
 	$(MAKE) -C userspace
@@ -61,6 +164,7 @@ vmcheck: selftests
 check: deps
 	$(MAKE) style
 	$(MAKE) module
+	$(MAKE) module-6.12
 	$(MAKE) userspace
 	$(MAKE) unit
 	$(MAKE) selftests

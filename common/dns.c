@@ -5,7 +5,7 @@
 #ifdef __KERNEL__
 #include <linux/stddef.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
+#include "../kmod/compat.h"	/* get/put_unaligned */
 #else
 #include <endian.h>
 #include <stdbool.h>

@@ -22,6 +22,8 @@ PACKAGES=(
 	python3 python3-scapy tcpdump nftables iptables iproute2 iputils-ping
 	socat jq clang libclang-rt-14-dev valgrind
 	flex bison bc libelf-dev libssl-dev
+	dwarves groff-base
+	dpkg-dev debhelper dh-dkms dkms lintian fakeroot
 )
 
 as_root()

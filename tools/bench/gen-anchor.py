@@ -12,8 +12,9 @@ DNS answers, and one chain per UDP length for the DNS reply check.
 The list looks like the real chnroute (APNIC's CN delegations): prefixes
 from /10 to /24, most of them /19 to /24, clustered in the /8s CN holds,
 never overlapping. It always holds 198.51.100.0/24 (the bench's "domestic"
-servers) and never touches 203.0.113.0/24 (its "foreign" destination,
-which must be redirected). The same seed gives the same list on every
+servers) and never touches 9.9.9.0/24 (its "foreign" destination, which
+must be redirected; outside the IANA special-purpose ranges, which
+nfgate's bypass list holds too). The same seed gives the same list on every
 machine and Python version (our own xorshift, not the random module).
 """
 import ipaddress
@@ -22,7 +23,7 @@ import sys
 
 N_PREFIXES = 8000
 DOMESTIC = ipaddress.ip_network("198.51.100.0/24")
-FOREIGN = ipaddress.ip_network("203.0.113.0/24")
+FOREIGN = ipaddress.ip_network("9.9.9.0/24")
 
 # /8s with CN delegations (the shape of the real list, not its content).
 OCTETS = [1, 14, 27, 36, 39, 42, 43, 45, 49, 58, 59, 60, 61, 101, 103, 106,

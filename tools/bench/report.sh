@@ -57,6 +57,10 @@ FILENAME ~ /meta.tsv$/ {
 		for (i = 3; i <= 7; i++)
 			dnsc[$2, i - 2] += $i
 		ndnsc[$2]++
+	} else if ($1 == "tunnel") {
+		# redirected by the module, accepted by the listener
+		tun[$2, 1] += $3; tun[$2, 2] += $4
+		ntun[$2]++
 	} else if ($1 == "wan0_share") {
 		share[$2] += $3
 		nshare[$2]++
@@ -160,6 +164,9 @@ END {
 		printf "  c DNS replies, checked: nfgate judged %d replies in the %d measurements: %d passed, %d dropped, %d held, %d without a query%s\n", \
 			dnsc["c", 1], ndnsc["c"], dnsc["c", 2], dnsc["c", 3], dnsc["c", 4], dnsc["c", 5], \
 			dnsc["c", 1] == dnsc["c", 2] ? "" : " (NOT all passed)"
+	if (ntun["c"])
+		printf "  c new TCP conns, redirected: nfgate'\''s tunnel redirected %d connections in the %d measurements, the listener accepted %d\n", \
+			tun["c", 1], ntun["c"], tun["c", 2]
 	if (nshare["a"] + nshare["b"] + nshare["c"])
 		printf "  new TCP conns leaving by wan0: a %s, b %s, c %s (weights 3:1 in b and c)\n", \
 			pct("a"), pct("b"), pct("c")
@@ -189,7 +196,11 @@ END {
 	printf "the sticky table, 1,024 slots of 16 bytes per namespace once sticky is on;\n"
 	printf "the routes through each uplink, 64 slots of 24 bytes per uplink and CPU;\n"
 	printf "the DNS check'\''s query table (4,096 entries of 80 bytes) and resolver\n"
-	printf "baselines per namespace once the check is configured.\n"
+	printf "baselines per namespace once the check is configured. A connection in\n"
+	printf "the tunnel is marked in the same conntrack mark; the tunnel'\''s prefix\n"
+	printf "lists are per namespace, 8 bytes per prefix. The per-host accounting:\n"
+	printf "1,024 hosts per namespace (hosts_max), 20 KiB of index and addresses\n"
+	printf "and 32 KiB of counters per CPU, once the LAN is set.\n"
 	if (bad != "" || !finished)
 		printf "\nINCOMPLETE RUN:%s%s\n", bad, finished ? "" : "\n  the guest did not finish"
 }

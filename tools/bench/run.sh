@@ -19,6 +19,7 @@
 #                                                        UDP 9 (dropped)
 #                                                      198.51.100.53 DNS
 #                                                      198.51.100.54 forged DNS
+#                                                      9.9.9.9 "foreign"
 #
 # X is a (the limit), b (the anchor) or c (nfgate). All links are veth.
 # inet-X is both uplinks' far end (the two ISPs and the internet in one):
@@ -56,18 +57,24 @@ WORKLOADS="tput udp64 conn redir dns"
 SERVER=198.51.100.10		# in the bypass set: "domestic", forwarded
 DNS_SERVER=198.51.100.53
 FORGED_DNS=198.51.100.54
-FOREIGN=203.0.113.10		# outside it: TCP is redirected
+# Outside the bypass set and outside the IANA special-purpose ranges
+# (nfgate's bypass list holds those too: a TEST-NET address would go
+# direct): TCP to it is redirected.
+FOREIGN=9.9.9.9
 FORGED_LIST=$REPO/data/forged.txt	# c's forged set: 486 addresses
 CONN_PORT=7001
-REDIR_PORT=12345
+REDIR_PORT=12345		# b's redirect, c's tunnel server's ss-redir port
+TUNNEL_SERVER=198.51.100.21	# c's shadowsocks server (nothing listens)
+TUNNEL_SET=$BENCH_DIR/tunnel-set.py
+# gen-anchor.py's 8,000 prefixes: b's bypass set, c's bypass list.
+BYPASS_LIST=$(dirname "$ANCHOR_NFT")/bypass.txt
 
-# What each configuration does. (c) is what the module does today: when it
-# gains the bypass set with the tunnel redirect, add the feature here and
-# configure it in conf_c.
+# What each configuration does; a feature the module lacks would be left
+# out of (c)'s, and the workloads that need it not measured there.
 declare -A FEATURES=(
 	[a]="conntrack masquerade"
 	[b]="conntrack masquerade balance bypass redirect dnscheck"
-	[c]="conntrack masquerade balance dnscheck"
+	[c]="conntrack masquerade balance bypass redirect dnscheck"
 )
 
 # The features a workload needs beyond forwarding, in b and c. (a) is the
@@ -216,6 +223,12 @@ conf_b()
 # The DNS reply check in drop mode with the shipped forged set (486
 # addresses; b's rules know 35): a reply from an uplink is judged against
 # its query, seen leaving through FORWARD.
+#
+# The shadowsocks tunnel as nfgated pushes it with one server up (pushed
+# here by tunnel-set.py: no agent, no ss-redir), with b's 8,000 bypass
+# prefixes: new LAN TCP connections to anywhere else are redirected to
+# the server's ss-redir port, REDIR_PORT, where wl_redir's listener takes
+# them as b's redirect sends them there. TCP only, as b's.
 conf_c()
 {
 	local nf=(ip netns exec rtr-c "$NFGATE")
@@ -223,7 +236,9 @@ conf_c()
 	"${nf[@]}" set uplink wan0 weight 3 &&
 	"${nf[@]}" set uplink wan1 weight 1 &&
 	"${nf[@]}" set dns mode drop &&
-	"${nf[@]}" forged load "$FORGED_LIST" > /dev/null
+	"${nf[@]}" forged load "$FORGED_LIST" > /dev/null &&
+	ns rtr-c python3 "$TUNNEL_SET" $TUNNEL_SERVER $REDIR_PORT &&
+	"${nf[@]}" tunnel load bypass "$BYPASS_LIST" > /dev/null
 }
 
 # ---- measurements ------------------------------------------------------------
@@ -275,13 +290,22 @@ wl_conn()
 	awk '{ printf "%.0f\n", $2 / $4 }' <<<"$out"
 }
 
+# Connections nfgate in X has redirected into the tunnel so far.
+tunnel_tcp()
+{
+	ns "rtr-$1" "$NFGATE" -j show tunnel | jq -r '.stats.tunnel_tcp'
+}
+
 # New TCP connections per second to a destination outside the bypass set:
 # redirected to a listener on the router, which reads every connection's
 # original destination back, as a transparent proxy must. Nothing if a
 # connection got there with another original destination, or none did.
-wl_redir()
+# In c, a measurement (not a check) notes how many connections the module
+# redirected and the listener accepted (meta tunnel c REDIRECTED ACCEPTED).
+wl_redir() # X [check]
 {
-	local x=$1 pid out res i
+	local x=$1 pid out res i before=''
+	[ "$x" = c ] && [ -z "${2:-}" ] && before=$(tunnel_tcp "$x")
 	out=$(mktemp)
 	# Not through ns(): $! must be the listener itself.
 	ip netns exec "rtr-$x" "$NGBENCH" tcp-accept 0.0.0.0 $REDIR_PORT \
@@ -295,6 +319,8 @@ wl_redir()
 		awk '{ printf "%.0f\n", $2 / $4 }')
 	kill "$pid"
 	wait "$pid"
+	[ -n "$before" ] && meta tunnel "$x" $(($(tunnel_tcp "$x") - before)) \
+		"$(field accepted < "$out")"
 	if [ "$(field origdst_bad < "$out")" != 0 ] ||
 	   [ "$(field accepted < "$out")" = 0 ]; then
 		log "redirect in $x: $(tail -n 1 "$out")"
@@ -401,6 +427,22 @@ nfgate_judges()
 	fi
 }
 
+# tunnel_ok X: nfgate's tunnel holds the whole bypass list, sends a
+# connection to FOREIGN into the tunnel and one to the list's first prefix
+# direct.
+tunnel_ok()
+{
+	local x=$1 n a v1 v2
+	n=$(ns "rtr-$x" "$NFGATE" -j show tunnel | jq -r '.tunnel.lists.bypass.prefixes')
+	a=$(sed -n '1s#/.*##p' "$BYPASS_LIST")
+	v1=$(ns "rtr-$x" "$NFGATE" tunnel lookup "$FOREIGN" from 192.168.0.10)
+	v2=$(ns "rtr-$x" "$NFGATE" tunnel lookup "$a" from 192.168.0.10)
+	log "$x: bypass list of $n prefixes; $v1; $v2"
+	[ "$n" = "$(grep -c . "$BYPASS_LIST")" ] &&
+		[ "$v1" = "$FOREIGN: tunnel (default)" ] &&
+		[ "$v2" = "$a: direct (bypass)" ]
+}
+
 # wan0_share_ok X LOW HIGH: wan0's share of the packets so far, in %.
 wan0_share_ok()
 {
@@ -423,9 +465,13 @@ check_conf() # X
 		check "$x: everything leaves by wan0" \
 			wan0_share_ok "$x" 100 100 || ok=1
 	fi
+	if has "$x" redirect && [ "$x" = c ]; then
+		check "$x: nfgate's tunnel holds the $(grep -c . "$BYPASS_LIST") bypass prefixes and decides by them" \
+			tunnel_ok "$x" || ok=1
+	fi
 	if has "$x" redirect; then
 		check "$x: TCP to $FOREIGN (outside the bypass set) redirected, original destination intact" \
-			test -n "$(SECS=1 wl_redir "$x")" || ok=1
+			test -n "$(SECS=1 wl_redir "$x" check)" || ok=1
 	fi
 	if has "$x" dnscheck && [ "$x" = c ]; then
 		check "$x: nfgate judges every genuine DNS reply and passes it" \

@@ -22,8 +22,11 @@ VM_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VM_CACHE=$VM_REPO/.cache
 VM_DIR=$VM_REPO/tools/vm
 VM_INITRD_MODULES=(virtio_ring virtio virtio_pci_modern_dev
-		   virtio_pci_legacy_dev virtio_pci 9pnet 9pnet_virtio
-		   netfs fscache 9p)
+		   virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet
+		   9pnet_virtio 9p)
+# netfs first: 9pnet needs it since 6.12. Modules some kernels do not have
+# at all: fscache is part of netfs since 6.12.
+VM_INITRD_OPTIONAL=(fscache)
 
 vm_log()
 {
@@ -134,6 +137,7 @@ vm_build_initramfs()
 		f=$(find "$mdir/kernel" -name "$m.ko" -o -name "$m.ko.*" | head -n 1)
 		# Not found: built into this kernel (checked in modules.builtin).
 		if [ -z "$f" ]; then
+			[[ " ${VM_INITRD_OPTIONAL[*]} " == *" $m "* ]] && continue
 			grep -q "/$m.ko\$" "$mdir/modules.builtin" 2>/dev/null ||
 				vm_die "module $m neither found nor built in"
 			continue
