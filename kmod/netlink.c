@@ -108,7 +108,8 @@ static const struct nla_policy nfgate_forged_policy[NFGATE_FORGED_A_MAX + 1] = {
 	[NFGATE_FORGED_A_PREFIX6]	= NLA_POLICY_EXACT_LEN(sizeof(struct nfgate_prefix6)),
 };
 
-static const struct nla_policy nfgate_tsrv_policy[NFGATE_TSRV_A_MAX + 1] = {
+/* Also tunnel.c's, for the SERVER nests it parses. */
+const struct nla_policy nfgate_tsrv_policy[NFGATE_TSRV_A_MAX + 1] = {
 	[NFGATE_TSRV_A_NAME]	= { .type = NLA_NUL_STRING,
 				    .len = NFGATE_TUNNEL_NAME_MAX - 1 },
 	[NFGATE_TSRV_A_ADDR]	= { .type = NLA_BE32 },

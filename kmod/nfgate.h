@@ -18,6 +18,7 @@
 #include <linux/timer.h>
 #include <linux/u64_stats_sync.h>
 #include <net/net_namespace.h>
+#include <net/netlink.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/nfgate.h>
 
@@ -497,6 +498,7 @@ int nfgate_forged_fill(struct sk_buff *skb, const struct nfgate_forged *f,
 void nfgate_forged_free(struct nfgate_net *nn);
 
 /* tunnel.c */
+extern const struct nla_policy nfgate_tsrv_policy[NFGATE_TSRV_A_MAX + 1];
 int nfgate_tunnel_set(struct nfgate_net *nn, struct nlattr **tb,
 		      struct netlink_ext_ack *extack);
 int nfgate_tunnel_del(struct nfgate_net *nn, struct netlink_ext_ack *extack);

@@ -159,17 +159,6 @@ static void nfgate_tunnel_release(struct nfgate_tunnel *t)
 	kfree(t);
 }
 
-static const struct nla_policy nfgate_tsrv_parse_policy[NFGATE_TSRV_A_MAX + 1] = {
-	[NFGATE_TSRV_A_NAME]	= { .type = NLA_NUL_STRING,
-				    .len = NFGATE_TUNNEL_NAME_MAX - 1 },
-	[NFGATE_TSRV_A_ADDR]	= { .type = NLA_BE32 },
-	[NFGATE_TSRV_A_PORT]	= { .type = NLA_BE16 },
-	[NFGATE_TSRV_A_REDIR_PORT] = { .type = NLA_BE16 },
-	[NFGATE_TSRV_A_UDP_PORT] = { .type = NLA_BE16 },
-	[NFGATE_TSRV_A_STATE]	= NLA_POLICY_MAX(NLA_U8, NFGATE_TUNNEL_STATE_MAX),
-	[NFGATE_TSRV_A_RTT_US]	= { .type = NLA_U32 },
-};
-
 /* One server of a SET (already validated by the family's policy). */
 static int nfgate_tsrv_parse(const struct nlattr *a, struct nfgate_tsrv *s,
 			     struct netlink_ext_ack *extack)
@@ -178,7 +167,7 @@ static int nfgate_tsrv_parse(const struct nlattr *a, struct nfgate_tsrv *s,
 	int err;
 
 	err = nla_parse_nested(tb, NFGATE_TSRV_A_MAX, a,
-			       nfgate_tsrv_parse_policy, extack);
+			       nfgate_tsrv_policy, extack);
 	if (err)
 		return err;
 	if (!tb[NFGATE_TSRV_A_ADDR] || !tb[NFGATE_TSRV_A_REDIR_PORT]) {
