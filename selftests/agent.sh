@@ -70,7 +70,8 @@ config()
 		uplinks: [.uplinks[] | {ifname, ifindex, tier, weight, admin, oper, address}],
 		dns: (.dns | {mode, hold_ms})}'
 }
-stream() { in_ns "$lan1" ss -Htn state established "dst $SERVER:5201"; }
+# stream: the 4-tuples of the iperf3 connections (not their queue sizes)
+stream() { in_ns "$lan1" ss -Htn state established "dst $SERVER:5201" | awk '{print $3, $4}' | sort; }
 txbytes() { ip -n "$router" -s -j link show ppp0 | jq '.[0].stats64.tx.bytes'; }
 # ppp0 sends at least $1 more bytes than it had sent at $2
 tx_grows() { [ $(( $(txbytes) - $2 )) -ge "$1" ]; }

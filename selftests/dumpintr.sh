@@ -48,6 +48,7 @@ ktap_info "raw dumps, quiet: $out"
 check "quiet: no dump flagged" grep -q ' intr 0 ' <<<"$out"
 
 # churn_start MS: the changer, a change every MS ms, until churn_stop.
+# Neither runs under check: check's subshell would lose churn_pid.
 churn_start()
 {
 	rm -f "$TMP/stop"
@@ -55,12 +56,13 @@ churn_start()
 	churn_pid=$!
 	busywait 20000 grep -q changing "$TMP/churn"
 }
+# churn_stop: stop the changer and wait for it to exit (its last line
+# counts the changes it made).
 churn_stop()
 {
 	touch "$TMP/stop"
 	wait "$churn_pid"
-	ktap_info "changer: $(tail -n 1 "$TMP/churn")"
-	grep -q '^changes [1-9]' "$TMP/churn"
+	ktap_info "changer: exit $?, $(tail -n 1 "$TMP/churn")"
 }
 at_exit "touch $TMP/stop"
 
@@ -75,7 +77,8 @@ show()
 }
 
 # ---- changes faster than a dump ------------------------------------------------
-check "changer every 20 ms" churn_start 20
+churn_start 20
+check "changer every 20 ms" grep -q changing "$TMP/churn"
 out=$(in_ns "$r" python3 "$NLCHECK" dumps 5)
 ktap_info "raw dumps, changes every 20 ms: $out"
 check "the kernel flags raced dumps NLM_F_DUMP_INTR" grep -q ' intr 5 ' <<<"$out"
@@ -85,13 +88,15 @@ check "the CLI restarted its dump (${restarts:-0} times; at most NFG_DUMP_RETRIE
 	test "$rc" -ne 0 -a "${restarts:-0}" -ge 1
 check "... saying why, printing nothing partial" \
 	sh -c "grep -q 'kept changing' '$TMP/err' && [ $lines -eq 0 ]"
-check "changer made no error" churn_stop
+churn_stop
+check "changer made no error" grep -q '^changes [1-9]' "$TMP/churn"
 
 # ---- changes every ten dump times ------------------------------------------------
 # (the CLI also checks the set's size against the module's count after
 # the dump, and reads again if a change came in between)
 period=$(( ${dump_ms:-500} * 10 ))
-check "changer every $period ms" churn_start "$period"
+churn_start "$period"
+check "changer every $period ms" grep -q changing "$TMP/churn"
 total=0 good=0 gaveup=0 runs=${NFGATE_DUMPINTR_RUNS:-6}
 for i in $(seq 1 "$runs"); do
 	show
@@ -105,7 +110,8 @@ for i in $(seq 1 "$runs"); do
 		ktap_info "show $i: exit $rc, $lines lines, $uniq distinct: $(head -c 300 "$TMP/err")"
 	fi
 done
-check "changer made no error" churn_stop
+churn_stop
+check "changer made no error" grep -q '^changes [1-9]' "$TMP/churn"
 ktap_info "CLI, a change every $period ms: $good of $runs dumps printed a set that existed, $gaveup gave up (raced every try), $total restarted after NLM_F_DUMP_INTR"
 check "no CLI dump printed a set that did not exist ($good good, $gaveup gave up, of $runs)" \
 	test $((good + gaveup)) -eq "$runs"
