@@ -29,20 +29,37 @@ static int __net_init nfgate_net_init(struct net *net)
 	return nfgate_stats_init(nn);
 }
 
-static void __net_exit nfgate_net_exit(struct net *net)
+/*
+ * A namespace goes in two steps (cleanup_net()): every subsystem's
+ * pre_exit, one synchronize_rcu() for the whole batch, then every exit.
+ * The hooks go first, so that by exit no packet is inside them and the
+ * state can be freed without a grace period of its own: a namespace
+ * costs no RCU wait of nfgate's, however many go at once.
+ */
+static void __net_exit nfgate_net_pre_exit(struct net *net)
 {
 	struct nfgate_net *nn = nfgate_pernet(net);
 
 	rtnl_lock();
 	mutex_lock(&nn->lock);
 	nfgate_hooks_unregister(nn);
+	mutex_unlock(&nn->lock);
+	rtnl_unlock();
+}
+
+static void __net_exit nfgate_net_exit(struct net *net)
+{
+	struct nfgate_net *nn = nfgate_pernet(net);
+
+	/* Only netlink registers hooks, and no socket is left in here. */
+	WARN_ON_ONCE(nn->hooks_registered);
+	rtnl_lock();
+	mutex_lock(&nn->lock);
 	nfgate_portfwds_free(nn);
 	nfgate_uplinks_free(nn);
 	nfgate_lan_free(nn);
 	mutex_unlock(&nn->lock);
 	rtnl_unlock();
-	/* The hooks are gone; wait for readers still inside them. */
-	rcu_barrier();
 	nfgate_dns_free(nn);
 	nfgate_forged_free(nn);
 	nfgate_tunnel_free(nn);
@@ -54,6 +71,7 @@ static void __net_exit nfgate_net_exit(struct net *net)
 
 static struct pernet_operations nfgate_net_ops = {
 	.init = nfgate_net_init,
+	.pre_exit = nfgate_net_pre_exit,
 	.exit = nfgate_net_exit,
 	.id = &nfgate_net_id,
 	.size = sizeof(struct nfgate_net),
@@ -101,6 +119,8 @@ static void __exit nfgate_exit(void)
 	unregister_pernet_subsys(&nfgate_net_ops);
 	nf_nat_masquerade_inet_unregister_notifiers();
 	nfgate_dns_exit();
+	/* The uplinks' and the tables' RCU callbacks are the module's code. */
+	rcu_barrier();
 }
 
 module_init(nfgate_init);

@@ -327,7 +327,11 @@ check "per-client fairness: both LAN hosts got holds" test "$held" -ge 3
 ktap_info "(${SECONDS}s so far)"
 # ---- rmmod and namespace deletion with replies held -------------------------------------------
 snap a
+# held_now: some reply is held now (the forged replies may come after
+# the client gave up at 300 ms; each is held 3 s)
+held_now() { [ "$(dnsget held)" -ge 1 ]; }
 dns_query "$lan1" -n 2 --ports 2 --timeout 300 --edns 1232 y.dead.test > /dev/null
+busywait 2000 held_now
 h=$(dnsget held)
 snap b
 ktap_info "    kernel: $(delta a b)"
@@ -337,6 +341,7 @@ check "insmod again" nfgate_load
 check "reconfigure" configure
 nf set dns hold-ms 3000
 dns_query "$lan1" -n 4 --ports 4 --timeout 300 --edns 1232 z.dead.test > /dev/null
+busywait 2000 held_now
 h=$(dnsget held)
 check "replies held before the router namespace goes ($h)" test "$h" -ge 1
 dns_inject_stop

@@ -5,12 +5,15 @@
 # with the devices nfgate's objects name (br0, ppp0, wwan0: dummies) and a
 # full configuration (LAN, two uplinks, a port forward, the DNS check in
 # drop mode, a forged address: hooks registered, per-namespace state
-# allocated), created and destroyed while the module stays loaded. A warm-
-# up round of the same size first, so that caches are at their working
-# size; then the figures after the measured round against those after
-# the warm-up: net_namespace objects back to where they were (no
-# namespace kept alive by a reference), unreclaimable slab growth per
-# namespace, kmemleak's count when the kernel has it; then rmmod.
+# allocated), created and destroyed while the module stays loaded. First
+# a control round (the same namespaces and devices, nfgate not configured:
+# how long the kernel itself takes to free them here), then a warm-up
+# round, configured, so that caches are at their working size; then the
+# figures after the measured round against those after the warm-up:
+# net_namespace objects back to where they were (no namespace kept alive
+# by a reference: the count never stops falling until then),
+# unreclaimable slab growth per namespace, kmemleak's count when the
+# kernel has it; then rmmod.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -50,49 +53,100 @@ ns_delete()
 }
 
 # The kernel frees namespaces in a workqueue: wait until their objects
-# are back to $1. SLUB counts the objects of a CPU's current slab as in
-# use: allow two slabs' worth (200 namespaces kept alive would be far
-# more).
+# are back to $1. SLUB counts the free objects of the slabs each CPU
+# holds (its current slab and its partial list) as in use: shrinking the
+# cache first hands those back, and two slabs' worth is allowed on top
+# (200 namespaces kept alive would be far more).
 per_slab=$(awk '$1 == "net_namespace" { print $5 }' /proc/slabinfo)
 slack=$(( 2 * ${per_slab:-8} ))
-netns_freed() { [ "$(slab_objs net_namespace)" -le $(( $1 + slack )) ]; }
+netns_count()
+{
+	echo 1 > /sys/kernel/slab/net_namespace/shrink 2>/dev/null
+	slab_objs net_namespace
+}
+netns_freed() { [ "$(netns_count)" -le $(( $1 + slack )) ]; }
 
+# freed_wait BASE: wait up to NFGATE_NS_WAIT_S (120 s) for the
+# namespaces to be freed down to BASE; sets left (how many are still
+# allocated above BASE) and free_ms.
+#
+# In the Debian 6.1 guest the kernel itself does not always free them
+# promptly: 200 namespaces made and deleted with `ip -batch`, no device,
+# nfgate not even loaded, and 84 to 199 of them were still allocated a
+# minute later, with no task blocked in cleanup_net() and drop_caches
+# changing nothing (a diagnostic run while writing this test). So the
+# control round below measures what the kernel does alone, and the
+# comparisons are only made when the kernel alone frees them all.
+freed_wait()
+{
+	local t0
+	t0=$(date +%s%N)
+	slowwait "${NFGATE_NS_WAIT_S:-120}" netns_freed "$1"
+	free_ms=$((($(date +%s%N) - t0) / 1000000))
+	left=$(( $(netns_count) - $1 ))
+}
+
+# round [bare]: create N namespaces, configure nfgate in each (unless
+# bare: the same namespaces and devices, nfgate loaded but not asked to do
+# anything: the kernel's own behaviour), destroy them, wait for them to
+# be freed; sets round_ms, free_ms and left. Fails only when a step fails.
 round()
 {
 	local t0
 	t0=$(date +%s%N)
-	ns_create || return 1
-	out=$(python3 "$NLCHECK" nsconfig "$P" "$N")
-	ns_delete || return 1
-	[ "$out" = "configured $N" ] || { ktap_info "$out"; return 1; }
-	# cleanup_net() frees them in batches, each after RCU grace periods:
-	# minutes for 200 under emulation on a loaded host
-	slowwait 300 netns_freed "$base_ns" || return 1
+	round_ms=
+	ns_create || { ktap_info "round: creating the namespaces failed"; return 1; }
+	if [ "${1:-}" = bare ]; then
+		out="configured $N"
+	else
+		out=$(python3 "$NLCHECK" nsconfig "$P" "$N")
+	fi
+	ns_delete || { ktap_info "round: deleting the namespaces failed"; return 1; }
+	[ "$out" = "configured $N" ] || { ktap_info "round: configuring: $out"; return 1; }
 	round_ms=$((($(date +%s%N) - t0) / 1000000))
+	freed_wait "$base_ns"
 }
 
-base_ns=$(slab_objs net_namespace)
+base_ns=$(netns_count)
 ktap_info "before: $(mem_figures) net_namespace=$base_ns"
-# (round sets round_ms: not through check, which runs it in a subshell)
+# (round sets its figures: not through check, which runs it in a subshell)
+round bare
+check "control: $N namespaces with the same devices, nfgate loaded, not configured" test $? -eq 0
+ktap_info "control round: ${round_ms} ms to make and delete; after ${free_ms} ms, $left still allocated"
+kernel_frees=1
+[ "$left" -le "$slack" ] || kernel_frees=0
+[ "$kernel_frees" = 1 ] || freed_wait "$base_ns"	# give them time once more
+base_ns=$(netns_count)
+
 round
 check "warm-up: $N configured namespaces created and destroyed" test $? -eq 0
-ktap_info "warm-up round: ${round_ms} ms"
+ktap_info "warm-up round: ${round_ms} ms to make, configure and delete; after ${free_ms} ms, $left still allocated"
 read -r _ _ u0 < <(mem_figures | tr '=' ' ' | awk '{ print $2, $4, $6 }')
 m0=$(mem_figures)
 
 round
 check "$N configured namespaces created, configured and destroyed" test $? -eq 0
-ktap_info "measured round: ${round_ms} ms ($((round_ms / N)) ms per namespace)"
+ktap_info "measured round: ${round_ms} ms to make, configure and delete ($((round_ms / N)) ms per namespace); after ${free_ms} ms, $left still allocated"
 read -r _ _ u1 < <(mem_figures | tr '=' ' ' | awk '{ print $2, $4, $6 }')
 ktap_info "after the warm-up: $m0"
-ktap_info "after $N more:    $(mem_figures) net_namespace=$(slab_objs net_namespace)"
+ktap_info "after $N more:    $(mem_figures) net_namespace=$(netns_count)"
 growth=$((u1 - u0))
 ktap_info "unreclaimable slab growth: ${growth} KiB for $N namespaces ($((growth * 1024 / N)) bytes each)"
-check "net_namespace objects back to $base_ns (+$slack: two slabs)" netns_freed "$base_ns"
-# A namespace's configuration is a few KiB (hooks, uplinks, the DNS state
-# and its tables): a leak of it would grow by that much per namespace.
-check "no per-namespace growth (slab +${growth} KiB, bound 1024 KiB)" \
-	test "$growth" -lt 1024
+# nfgate takes no reference on a namespace (no get_net() in kmod/); one
+# kept alive through a device it held would show in the kernel log
+# ("unregister_netdevice: waiting"), checked at the end.
+if [ "$kernel_frees" = 1 ]; then
+	check "net_namespace objects back to $base_ns (+$slack: two slabs)" netns_freed "$base_ns"
+	# A namespace's configuration is a few KiB (hooks, uplinks, the DNS
+	# state and its tables): a leak of it would grow by that much each.
+	check "no per-namespace growth (slab +${growth} KiB, bound 1024 KiB)" \
+		test "$growth" -lt 1024
+else
+	ktap_skip "net_namespace objects back to $base_ns" \
+		"the kernel alone kept namespaces allocated in the control round"
+	ktap_skip "no per-namespace slab growth" \
+		"the kernel alone kept namespaces allocated in the control round"
+fi
 leaks=$(kmemleak_scan)
 if [ -n "$leaks" ]; then
 	ktap_info "kmemleak: $leaks suspected leaks"
@@ -101,4 +155,6 @@ else
 	ktap_skip "kmemleak" "not in this kernel (make check-debug)"
 fi
 check "rmmod nfgate" rmmod nfgate
+# Had the module kept namespaces alive, they would go only now.
+ktap_info "after rmmod: net_namespace=$(netns_count) (before: $base_ns)"
 klog_clean "kernel log clean"
