@@ -19,6 +19,9 @@
  *                                 from an uplink, de-NATed, is judged and
  *                                 passed, dropped or held (dns.c)
  *   routing decision: deliver to the router, or pass it on
+ *   to the router LOCAL_IN      nfgate_trace_local_in (-149, trace.c): the
+ *                                 trace's "delivered to the router", only
+ *                                 in a namespace while it traces
  *   forward       FORWARD       nfgate_forward (-149): per-host accounting
  *                                 (hosts.c), uplink choice for a new LAN
  *                                 connection, route moved to the

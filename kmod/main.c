@@ -43,6 +43,7 @@ static void __net_exit nfgate_net_pre_exit(struct net *net)
 	rtnl_lock();
 	mutex_lock(&nn->lock);
 	nfgate_hooks_unregister(nn);
+	nfgate_trace_free(nn);	/* its LOCAL_IN hook with it */
 	mutex_unlock(&nn->lock);
 	rtnl_unlock();
 }
@@ -64,7 +65,6 @@ static void __net_exit nfgate_net_exit(struct net *net)
 	nfgate_forged_free(nn);
 	nfgate_tunnel_free(nn);
 	nfgate_hosts_free(nn);
-	nfgate_trace_free(nn);
 	nfgate_settings_free(nn);
 	nfgate_stats_free(nn);
 }

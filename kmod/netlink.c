@@ -175,6 +175,8 @@ static const struct nla_policy nfgate_trace_policy[NFGATE_TRACE_A_MAX + 1] = {
 	[NFGATE_TRACE_A_DPORT]	= NFGATE_RO("trace DPORT is sent by the kernel only"),
 	[NFGATE_TRACE_A_DEV]	= NFGATE_RO("trace DEV is sent by the kernel only"),
 	[NFGATE_TRACE_A_UPLINK]	= NFGATE_RO("trace UPLINK is sent by the kernel only"),
+	[NFGATE_TRACE_A_REASON]	= NFGATE_RO("trace REASON is sent by the kernel only"),
+	[NFGATE_TRACE_A_SERVER]	= NFGATE_RO("trace SERVER is sent by the kernel only"),
 };
 
 static const struct nla_policy nfgate_policy[NFGATE_A_MAX + 1] = {

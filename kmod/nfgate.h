@@ -543,6 +543,8 @@ struct nf_conn;
 void __nfgate_trace(struct nfgate_net *nn, const struct sk_buff *skb,
 		    u8 stage, u8 decision, const struct net_device *dev,
 		    const struct nfgate_uplink *up);
+void __nfgate_trace_tunnel(struct nfgate_net *nn, const struct sk_buff *skb,
+			   u8 decision, u8 reason, const struct nfgate_tsrv *srv);
 struct nfgate_uplink *nfgate_trace_ct_uplink(struct nfgate_net *nn,
 					     const struct nf_conn *ct);
 u8 nfgate_trace_nat_decision(const struct sk_buff *skb);

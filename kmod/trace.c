@@ -14,10 +14,16 @@
  * status of its conntrack entry). Messages are limited to
  * NFGATE_TRACE_PER_SEC per namespace; GFP_ATOMIC, dropped when memory or
  * listeners lack.
+ *
+ * nfgate has no LOCAL_IN hook of its own: while a namespace traces, one is
+ * registered there (and only there) to report the routing decision
+ * "deliver to the router"; untraced namespaces never run it.
  */
 
 #include <linux/ip.h>
 #include <linux/jump_label.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
 #include <linux/ratelimit.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
@@ -52,10 +58,28 @@ static bool nfgate_trace_match(const struct nfgate_trace *tr,
 	       nfgate_tuple_match(&ct->tuplehash[IP_CT_DIR_REPLY].tuple, tr);
 }
 
+/* What a stage reports beyond the packet: the device, uplink, tunnel. */
+struct nfgate_trace_why {
+	const struct net_device *dev;
+	const struct nfgate_uplink *up;
+	u8 reason;			/* NFGATE_TUNNEL_R_OFF: none */
+	const struct nfgate_tsrv *srv;
+};
+
+static int nfgate_trace_put_server(struct sk_buff *msg,
+				   const struct nfgate_tsrv *s)
+{
+	char buf[24];
+
+	if (s->name[0])
+		return nla_put_string(msg, NFGATE_TRACE_A_SERVER, s->name);
+	snprintf(buf, sizeof(buf), "%pI4:%u", &s->addr, ntohs(s->port));
+	return nla_put_string(msg, NFGATE_TRACE_A_SERVER, buf);
+}
+
 static int nfgate_trace_fill(struct sk_buff *msg, const struct sk_buff *skb,
 			     const struct nf_conn *ct, u8 stage, u8 decision,
-			     const struct net_device *dev,
-			     const struct nfgate_uplink *up)
+			     const struct nfgate_trace_why *why)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct nlattr *nest = nla_nest_start(msg, NFGATE_A_TRACE);
@@ -78,9 +102,13 @@ static int nfgate_trace_fill(struct sk_buff *msg, const struct sk_buff *skb,
 	    (nla_put_be16(msg, NFGATE_TRACE_A_SPORT, ports[0]) ||
 	     nla_put_be16(msg, NFGATE_TRACE_A_DPORT, ports[1])))
 		return -EMSGSIZE;
-	if (dev && nla_put_string(msg, NFGATE_TRACE_A_DEV, dev->name))
+	if (why->dev && nla_put_string(msg, NFGATE_TRACE_A_DEV, why->dev->name))
 		return -EMSGSIZE;
-	if (up && nla_put_string(msg, NFGATE_TRACE_A_UPLINK, up->ifname))
+	if (why->up && nla_put_string(msg, NFGATE_TRACE_A_UPLINK, why->up->ifname))
+		return -EMSGSIZE;
+	if (why->reason && nla_put_u8(msg, NFGATE_TRACE_A_REASON, why->reason))
+		return -EMSGSIZE;
+	if (why->srv && nfgate_trace_put_server(msg, why->srv))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -93,10 +121,9 @@ struct nfgate_uplink *nfgate_trace_ct_uplink(struct nfgate_net *nn,
 	return nfgate_uplink_by_id(nn, nfgate_mark_id(nn, READ_ONCE(ct->mark)));
 }
 
-/* Called when nfgate_trace_on(): one stage of a packet, if it matches. */
-void __nfgate_trace(struct nfgate_net *nn, const struct sk_buff *skb,
-		    u8 stage, u8 decision, const struct net_device *dev,
-		    const struct nfgate_uplink *up)
+static void nfgate_trace_emit(struct nfgate_net *nn, const struct sk_buff *skb,
+			      u8 stage, u8 decision,
+			      const struct nfgate_trace_why *why)
 {
 	struct nfgate_trace *tr = rcu_dereference(nn->trace);
 	enum ip_conntrack_info ctinfo;
@@ -114,8 +141,55 @@ void __nfgate_trace(struct nfgate_net *nn, const struct sk_buff *skb,
 		return;
 	nfgate_trace_msg_send(nn, msg, hdr,
 			      nfgate_trace_fill(msg, skb, ct, stage, decision,
-						dev, up));
+						why));
 }
+
+/* Called when nfgate_trace_on(): one stage of a packet, if it matches. */
+void __nfgate_trace(struct nfgate_net *nn, const struct sk_buff *skb,
+		    u8 stage, u8 decision, const struct net_device *dev,
+		    const struct nfgate_uplink *up)
+{
+	struct nfgate_trace_why why = { .dev = dev, .up = up };
+
+	nfgate_trace_emit(nn, skb, stage, decision, &why);
+}
+
+/*
+ * tunnel.c, when nfgate_trace_on(): the tunnel decision for a LAN packet,
+ * @reason the rule (NFGATE_TUNNEL_R_OFF: not known), @srv the server.
+ */
+void __nfgate_trace_tunnel(struct nfgate_net *nn, const struct sk_buff *skb,
+			   u8 decision, u8 reason, const struct nfgate_tsrv *srv)
+{
+	struct nfgate_trace_why why = {
+		.dev = skb->dev, .reason = reason, .srv = srv,
+	};
+
+	nfgate_trace_emit(nn, skb, NFGATE_TRACE_TUNNEL, decision, &why);
+}
+
+/*
+ * LOCAL_IN, registered only while the namespace traces: the routing
+ * decision was "deliver to the router".
+ */
+static unsigned int nfgate_trace_local_in(void *priv, struct sk_buff *skb,
+					  const struct nf_hook_state *state)
+{
+	struct nfgate_net *nn = nfgate_pernet(state->net);
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	__nfgate_trace(nn, skb, NFGATE_TRACE_ROUTE, NFGATE_TRACE_D_LOCAL,
+		       state->in, ct ? nfgate_trace_ct_uplink(nn, ct) : NULL);
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops nfgate_trace_local_in_ops = {
+	.hook		= nfgate_trace_local_in,
+	.pf		= NFPROTO_IPV4,
+	.hooknum	= NF_INET_LOCAL_IN,
+	.priority	= NF_IP_PRI_MANGLE + 1,	/* as FORWARD's route stage */
+};
 
 /* The egress decision: what NAT did to this packet's connection. */
 u8 nfgate_trace_nat_decision(const struct sk_buff *skb)
@@ -159,9 +233,18 @@ int nfgate_trace_set(struct nfgate_net *nn, struct nlattr **tb,
 			tr->port = nla_get_be16(tb[NFGATE_TRACE_A_PORT]);
 		ratelimit_state_init(&tr->rs, HZ, NFGATE_TRACE_PER_SEC);
 		ratelimit_set_flags(&tr->rs, RATELIMIT_MSG_ON_RELEASE);
-		if (!old)
+		if (!old) {
+			int err = nf_register_net_hook(nn->net,
+						       &nfgate_trace_local_in_ops);
+
+			if (err) {
+				kfree(tr);
+				return err;
+			}
 			static_branch_inc(&nfgate_trace_key);
+		}
 	} else if (old) {
+		nf_unregister_net_hook(nn->net, &nfgate_trace_local_in_ops);
 		static_branch_dec(&nfgate_trace_key);
 	}
 	rcu_assign_pointer(nn->trace, tr);
@@ -170,13 +253,15 @@ int nfgate_trace_set(struct nfgate_net *nn, struct nlattr **tb,
 	return 0;
 }
 
-/* The namespace is going away. */
+/* The namespace is going away, under nn->lock. */
 void nfgate_trace_free(struct nfgate_net *nn)
 {
-	struct nfgate_trace *tr = rcu_dereference_protected(nn->trace, true);
+	struct nfgate_trace *tr = rcu_dereference_protected(nn->trace,
+				lockdep_is_held(&nn->lock));
 
 	if (!tr)
 		return;
+	nf_unregister_net_hook(nn->net, &nfgate_trace_local_in_ops);
 	RCU_INIT_POINTER(nn->trace, NULL);
 	static_branch_dec(&nfgate_trace_key);
 	kfree_rcu(tr, rcu);

@@ -524,13 +524,41 @@ nfgate_tunnel_verdict(const struct nfgate_tunnel *t,
 }
 
 /*
+ * The packet trace (trace.c): what the tunnel did with a LAN packet. @r the
+ * rule (NFGATE_TUNNEL_R_OFF: not decided here, or no tunnel to speak of).
+ */
+static void nfgate_tunnel_trace(struct nfgate_net *nn, const struct sk_buff *skb,
+				enum nfgate_tunnel_verdict v,
+				enum nfgate_tunnel_reason r,
+				const struct nfgate_tsrv *s, unsigned int ret)
+{
+	u8 d;
+
+	if (!nfgate_trace_on())
+		return;
+	if (ret != NF_ACCEPT && v == NFGATE_TUNNEL_V_TUNNEL)
+		d = NFGATE_TRACE_D_NO_SOCKET;
+	else if (v == NFGATE_TUNNEL_V_TUNNEL)
+		d = NFGATE_TRACE_D_TUNNEL;
+	else if (v == NFGATE_TUNNEL_V_BLOCKED)
+		d = NFGATE_TRACE_D_BLOCKED;
+	else if (nfgate_tunnel_wanted(r))
+		d = NFGATE_TRACE_D_FAIL_OPEN;
+	else
+		d = NFGATE_TRACE_D_BYPASS;
+	__nfgate_trace_tunnel(nn, skb, d, r,
+			      d == NFGATE_TRACE_D_TUNNEL ? s : NULL);
+}
+
+/*
  * Decide a new LAN connection and count it; the active server when it goes
- * through the tunnel, NULL otherwise (*@verdict says which).
+ * through the tunnel, NULL otherwise (*@verdict says which, *@reason why).
  */
 static struct nfgate_tsrv *nfgate_tunnel_decide(struct nfgate_net *nn,
 						struct nfgate_tunnel *t,
 						const struct iphdr *iph,
-						enum nfgate_tunnel_verdict *v)
+						enum nfgate_tunnel_verdict *v,
+						enum nfgate_tunnel_reason *reason)
 {
 	enum nfgate_tunnel_reason r;
 	struct nfgate_tservers *ss;
@@ -539,6 +567,7 @@ static struct nfgate_tsrv *nfgate_tunnel_decide(struct nfgate_net *nn,
 	BUILD_BUG_ON(NFGATE_STAT_TUNNEL_R_DEFAULT - NFGATE_STAT_TUNNEL_R_LOCAL !=
 		     NFGATE_TUNNEL_R_DEFAULT - NFGATE_TUNNEL_R_LOCAL);
 	r = nfgate_tunnel_rule(nn, t, iph->saddr, iph->daddr);
+	*reason = r;
 	*v = nfgate_tunnel_verdict(t, r);
 	if (r == NFGATE_TUNNEL_R_OFF)
 		return NULL;
@@ -584,6 +613,7 @@ unsigned int nfgate_tunnel_redirect(struct nfgate_net *nn, struct sk_buff *skb,
 	struct nfgate_tunnel *t = rcu_dereference(nn->tunnel);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct nf_nat_range2 range = {};
+	enum nfgate_tunnel_reason r;
 	enum nfgate_tunnel_verdict v;
 	struct nfgate_tsrv *s;
 	unsigned int ret;
@@ -591,15 +621,18 @@ unsigned int nfgate_tunnel_redirect(struct nfgate_net *nn, struct sk_buff *skb,
 	if (!t || iph->protocol != IPPROTO_TCP ||
 	    !nfgate_in_lan(rcu_dereference(nn->lan), iph->saddr))
 		return NF_ACCEPT;
-	s = nfgate_tunnel_decide(nn, t, iph, &v);
-	if (v == NFGATE_TUNNEL_V_BLOCKED)
-		return NF_DROP;
-	if (!s)
-		return NF_ACCEPT;
+	s = nfgate_tunnel_decide(nn, t, iph, &v, &r);
+	if (!s) {
+		ret = v == NFGATE_TUNNEL_V_BLOCKED ? NF_DROP : NF_ACCEPT;
+		if (r != NFGATE_TUNNEL_R_OFF)
+			nfgate_tunnel_trace(nn, skb, v, r, NULL, ret);
+		return ret;
+	}
 	range.flags = NF_NAT_RANGE_PROTO_SPECIFIED;
 	range.min_proto.tcp.port = s->redir_port;
 	range.max_proto.tcp.port = s->redir_port;
 	ret = nf_nat_redirect_ipv4(skb, &range, NF_INET_PRE_ROUTING);
+	nfgate_tunnel_trace(nn, skb, v, r, s, ret);
 	if (ret != NF_ACCEPT)
 		return ret;
 	nfgate_ct_mark_tunnel(nn, ct);
@@ -652,10 +685,12 @@ unsigned int nfgate_tunnel_tproxy(struct nfgate_net *nn, struct sk_buff *skb,
 	struct nfgate_tunnel *t = rcu_dereference(nn->tunnel);
 	const struct iphdr *iph = ip_hdr(skb);
 	enum ip_conntrack_info ctinfo;
+	enum nfgate_tunnel_reason r;
 	enum nfgate_tunnel_verdict v;
 	struct nfgate_lan *lan;
 	struct nfgate_tsrv *s;
 	struct nf_conn *ct;
+	unsigned int ret;
 	__be16 port;
 
 	if (!t || iph->protocol != IPPROTO_UDP || !READ_ONCE(t->udp))
@@ -671,20 +706,27 @@ unsigned int nfgate_tunnel_tproxy(struct nfgate_net *nn, struct sk_buff *skb,
 		if (!nfgate_ct_tunneled(nn, ct))
 			return NF_ACCEPT;
 		port = nfgate_tunnel_udp_port(t);
-		if (!port)
-			return NF_DROP;	/* flushed in a moment */
-		return nfgate_tunnel_tproxy_to(nn, t, skb, port);
+		/* no port: flushed in a moment */
+		ret = port ? nfgate_tunnel_tproxy_to(nn, t, skb, port) : NF_DROP;
+		nfgate_tunnel_trace(nn, skb, NFGATE_TUNNEL_V_TUNNEL,
+				    NFGATE_TUNNEL_R_OFF, NULL, ret);
+		return ret;
 	}
-	s = nfgate_tunnel_decide(nn, t, iph, &v);
-	if (v == NFGATE_TUNNEL_V_BLOCKED)
-		return NF_DROP;
-	if (!s)
-		return NF_ACCEPT;
+	s = nfgate_tunnel_decide(nn, t, iph, &v, &r);
+	if (!s) {
+		ret = v == NFGATE_TUNNEL_V_BLOCKED ? NF_DROP : NF_ACCEPT;
+		if (r != NFGATE_TUNNEL_R_OFF)
+			nfgate_tunnel_trace(nn, skb, v, r, NULL, ret);
+		return ret;
+	}
 	if (!s->udp_port) {
 		nfgate_stat_inc(nn, NFGATE_STAT_TUNNEL_NO_SOCKET);
-		return NF_DROP;
+		ret = NF_DROP;
+	} else {
+		ret = nfgate_tunnel_tproxy_to(nn, t, skb, s->udp_port);
 	}
-	if (nfgate_tunnel_tproxy_to(nn, t, skb, s->udp_port) != NF_ACCEPT)
+	nfgate_tunnel_trace(nn, skb, v, r, s, ret);
+	if (ret != NF_ACCEPT)
 		return NF_DROP;
 	nfgate_ct_mark_tunnel(nn, ct);
 	atomic64_inc(&s->redirected);

@@ -274,6 +274,8 @@ static const struct attr_spec trace_attrs[NFGATE_TRACE_A_MAX + 1] = {
 	RO(NFGATE_TRACE_A_DPORT, K_BE16),
 	RO(NFGATE_TRACE_A_DEV, K_IFNAME),
 	RO(NFGATE_TRACE_A_UPLINK, K_IFNAME),
+	RO(NFGATE_TRACE_A_REASON, K_U8),
+	RO(NFGATE_TRACE_A_SERVER, K_IFNAME),
 };
 
 struct nest_spec {

@@ -22,6 +22,7 @@
 #include "ipc.h"
 #include "json.h"
 #include "subcommands.h"
+#include "tunnel.h"
 
 #include <linux/nfgate.h>
 
@@ -34,9 +35,10 @@ void trace_usage(FILE *f)
 		"\n"
 		"Traces the packets of the connections with that address and/or port\n"
 		"(before or after NAT) through the router: for each packet, the stages\n"
-		"it passed in the order of the packet path (ingress, dns, route, forward\n"
-		"or local_out, egress) and what nfgate decided there: anti-spoofing, the\n"
-		"DNS verdict, the uplink and why, the NAT. Stops after count packets\n"
+		"it passed in the order of the packet path (ingress, tunnel, dns, route,\n"
+		"forward or local_out, egress) and what nfgate decided there:\n"
+		"anti-spoofing, the tunnel and why, the DNS verdict, forward or deliver\n"
+		"to the router, the uplink and why, the NAT. Stops after count packets\n"
 		"(default: none), after timeout seconds without a record (default:\n"
 		"none) or\n"
 		"on SIGINT, and turns the trace off. The module sends at most %d\n"
@@ -51,7 +53,21 @@ static const char *const stage_names[] = {
 	[NFGATE_TRACE_FORWARD] = "forward",
 	[NFGATE_TRACE_LOCAL_OUT] = "local_out",
 	[NFGATE_TRACE_EGRESS] = "egress",
+	[NFGATE_TRACE_TUNNEL] = "tunnel",
 };
+
+/* Where each stage is on the packet path (TUNNEL was numbered last). */
+static const uint8_t stage_order[] = {
+	[NFGATE_TRACE_INGRESS] = 0,
+	[NFGATE_TRACE_TUNNEL] = 1,
+	[NFGATE_TRACE_DNS] = 2,
+	[NFGATE_TRACE_ROUTE] = 3,
+	[NFGATE_TRACE_FORWARD] = 4,
+	[NFGATE_TRACE_LOCAL_OUT] = 5,
+	[NFGATE_TRACE_EGRESS] = 6,
+};
+_Static_assert(sizeof(stage_order) / sizeof(stage_order[0]) == __NFGATE_TRACE_STAGE_LAST,
+	       "a place for every stage");
 
 static const char *const decision_names[] = {
 	[NFGATE_TRACE_D_PASS] = "pass",
@@ -69,7 +85,15 @@ static const char *const decision_names[] = {
 	[NFGATE_TRACE_D_HAIRPIN] = "hairpin",
 	[NFGATE_TRACE_D_NAT_REPLY] = "nat_reply",
 	[NFGATE_TRACE_D_NO_NAT] = "no_nat",
+	[NFGATE_TRACE_D_LOCAL] = "local",
+	[NFGATE_TRACE_D_TUNNEL] = "tunnel",
+	[NFGATE_TRACE_D_BYPASS] = "bypass",
+	[NFGATE_TRACE_D_FAIL_OPEN] = "fail_open",
+	[NFGATE_TRACE_D_BLOCKED] = "blocked",
+	[NFGATE_TRACE_D_NO_SOCKET] = "no_socket",
 };
+_Static_assert(sizeof(decision_names) / sizeof(decision_names[0]) == __NFGATE_TRACE_D_LAST,
+	       "a name for every decision");
 
 /* What each decision means, for the text output. */
 static const char *const decision_text[] = {
@@ -88,6 +112,23 @@ static const char *const decision_text[] = {
 	[NFGATE_TRACE_D_HAIRPIN] = "hairpin: source and destination NAT",
 	[NFGATE_TRACE_D_NAT_REPLY] = "reply: NAT undone",
 	[NFGATE_TRACE_D_NO_NAT] = "no NAT",
+	[NFGATE_TRACE_D_LOCAL] = "routing decision: deliver to the router",
+	[NFGATE_TRACE_D_TUNNEL] = "into the tunnel",
+	[NFGATE_TRACE_D_BYPASS] = "not for the tunnel, direct",
+	[NFGATE_TRACE_D_FAIL_OPEN] = "tunnel down, fail open: direct",
+	[NFGATE_TRACE_D_BLOCKED] = "tunnel down, fail closed: dropped",
+	[NFGATE_TRACE_D_NO_SOCKET] = "no ss-redir socket: dropped",
+};
+
+/* Why the tunnel decided so (NFGATE_TRACE_A_REASON), for the text output. */
+static const char *const reason_text[] = {
+	[NFGATE_TUNNEL_R_LOCAL] = "to the LAN, the router or a tunnel server",
+	[NFGATE_TUNNEL_R_SRC_BYPASS] = "source in the src_bypass list",
+	[NFGATE_TUNNEL_R_SRC_FORWARD] = "source in the src_forward list",
+	[NFGATE_TUNNEL_R_FORWARD] = "destination in the forward list",
+	[NFGATE_TUNNEL_R_RESERVED] = "destination in a reserved range",
+	[NFGATE_TUNNEL_R_BYPASS] = "destination in the bypass list",
+	[NFGATE_TUNNEL_R_DEFAULT] = "destination in no list",
 };
 
 #define NAME(tbl, i) ((i) < sizeof(tbl) / sizeof(tbl[0]) && tbl[i] ? tbl[i] : NULL)
@@ -102,6 +143,8 @@ struct trace_rec {
 	bool has_ports;
 	char dev[IFNAMSIZ];
 	char uplink[IFNAMSIZ];
+	uint8_t reason;			/* NFGATE_TUNNEL_R_OFF: none */
+	char server[NFGATE_TUNNEL_NAME_MAX + 8];
 };
 
 struct trace_state {
@@ -163,6 +206,12 @@ static int parse_trace(const struct nlattr *nest, struct trace_rec *r)
 		case NFGATE_TRACE_A_UPLINK:
 			snprintf(r->uplink, sizeof(r->uplink), "%s", mnl_attr_get_str(a));
 			break;
+		case NFGATE_TRACE_A_REASON:
+			r->reason = mnl_attr_get_u8(a);
+			break;
+		case NFGATE_TRACE_A_SERVER:
+			snprintf(r->server, sizeof(r->server), "%s", mnl_attr_get_str(a));
+			break;
 		}
 	}
 	return 0;
@@ -189,13 +238,19 @@ static const char *proto_str(char *buf, size_t len, uint8_t proto)
 	return buf;
 }
 
+/* a stage unknown to this version: after the known ones, by number */
+static unsigned int stage_rank(uint8_t stage)
+{
+	return stage < __NFGATE_TRACE_STAGE_LAST ? stage_order[stage] : stage;
+}
+
 /* by stage, so the order is the packet path's whatever the arrival */
 static int rec_cmp(const void *a, const void *b)
 {
 	const struct trace_rec *x = a, *y = b;
 
 	if (x->stage != y->stage)
-		return x->stage < y->stage ? -1 : 1;
+		return stage_rank(x->stage) < stage_rank(y->stage) ? -1 : 1;
 	return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
 }
 
@@ -246,6 +301,20 @@ static void print_packet_json(const struct trace_state *ts)
 			json_string(&j, "uplink", r->uplink);
 		else
 			json_null(&j, "uplink");
+		if (r->stage == NFGATE_TRACE_TUNNEL) {
+			const char *why = nfg_tunnel_reason_name(r->reason);
+
+			if (!r->reason)
+				json_null(&j, "reason");
+			else if (why)
+				json_string(&j, "reason", why);
+			else
+				json_uint(&j, "reason", r->reason);
+			if (r->server[0])
+				json_string(&j, "server", r->server);
+			else
+				json_null(&j, "server");
+		}
 		json_object_end(&j);
 	}
 	json_array_end(&j);
@@ -276,8 +345,18 @@ static void print_packet_text(const struct trace_state *ts)
 		       r->dev[0] ? r->dev : "-", src, dst, d ? d : "?");
 		if (r->uplink[0])
 			printf(" uplink %s", r->uplink);
-		if (text && *text)
+		if (r->server[0])
+			printf(" server %s", r->server);
+		if (r->reason) {
+			const char *why = NAME(reason_text, r->reason);
+
+			if (text && *text && why)
+				printf(" (%s; %s)", text, why);
+			else
+				printf(" (%s; reason %u)", text ? text : "?", r->reason);
+		} else if (text && *text) {
 			printf(" (%s)", text);
+		}
 		printf("\n");
 	}
 	fflush(stdout);

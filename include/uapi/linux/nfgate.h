@@ -359,6 +359,13 @@
  *     NFGATE_TRACE_A_PROTO: NLA_U8; _SPORT, _DPORT: NLA_BE16 (TCP, UDP)
  *     NFGATE_TRACE_A_DEV: NLA_NUL_STRING, in (ingress) or out device
  *     NFGATE_TRACE_A_UPLINK: NLA_NUL_STRING, the connection's uplink
+ *     NFGATE_TRACE_A_REASON: NLA_U8, stage TUNNEL: enum nfgate_tunnel_reason,
+ *       the rule that decided (absent for a later packet of a UDP flow)
+ *     NFGATE_TRACE_A_SERVER: NLA_NUL_STRING, stage TUNNEL, decision TUNNEL:
+ *       the server whose ss-redir gets the packet (its NAME, else A.B.C.D:P)
+ *   A packet delivered to the router is reported at stage ROUTE with the
+ *   decision LOCAL, from a LOCAL_IN hook registered only while the
+ *   namespace traces.
  *
  * Later versions add objects as new commands and new top-level attributes;
  * existing numbers never change meaning.
@@ -743,18 +750,30 @@ enum nfgate_trace_attr {
 	NFGATE_TRACE_A_DPORT,
 	NFGATE_TRACE_A_DEV,
 	NFGATE_TRACE_A_UPLINK,
+	NFGATE_TRACE_A_REASON,
+	NFGATE_TRACE_A_SERVER,
 	__NFGATE_TRACE_A_LAST
 };
 #define NFGATE_TRACE_A_MAX (__NFGATE_TRACE_A_LAST - 1)
 
-/* The stages of the packet path, in the order a packet meets them. */
+/*
+ * The stages of the packet path. A packet meets them in this order, except
+ * TUNNEL (added later, so numbered last), which comes right after INGRESS:
+ * INGRESS, TUNNEL, DNS, ROUTE, FORWARD, LOCAL_OUT, EGRESS.
+ */
 enum nfgate_trace_stage {
 	NFGATE_TRACE_INGRESS,		/* PRE_ROUTING, before NAT */
 	NFGATE_TRACE_DNS,		/* PRE_ROUTING, after NAT: DNS reply */
-	NFGATE_TRACE_ROUTE,		/* the routing decision: forward */
+	NFGATE_TRACE_ROUTE,		/* the routing decision: forward
+					 * (FORWARD) or deliver to the router
+					 * (LOCAL_IN)
+					 */
 	NFGATE_TRACE_FORWARD,		/* FORWARD: the uplink */
 	NFGATE_TRACE_LOCAL_OUT,		/* the router's own packet: the uplink */
 	NFGATE_TRACE_EGRESS,		/* POST_ROUTING, after NAT */
+	NFGATE_TRACE_TUNNEL,		/* PRE_ROUTING, a LAN packet: the tunnel
+					 * decision (UDP: TPROXY, TCP: at DNAT)
+					 */
 	__NFGATE_TRACE_STAGE_LAST
 };
 
@@ -780,6 +799,23 @@ enum nfgate_trace_decision {
 	NFGATE_TRACE_D_HAIRPIN,		/* egress: both */
 	NFGATE_TRACE_D_NAT_REPLY,	/* egress: a reply, NAT undone */
 	NFGATE_TRACE_D_NO_NAT,		/* egress: no NAT */
+	NFGATE_TRACE_D_LOCAL,		/* route: delivered to the router
+					 * (DEV: the input device)
+					 */
+	NFGATE_TRACE_D_TUNNEL,		/* tunnel: into SERVER's ss-redir
+					 * (REASON: the rule that wanted it)
+					 */
+	NFGATE_TRACE_D_BYPASS,		/* tunnel: not wanted, goes direct
+					 * (REASON: local, src_bypass,
+					 * reserved or bypass)
+					 */
+	NFGATE_TRACE_D_FAIL_OPEN,	/* tunnel: wanted but down, direct */
+	NFGATE_TRACE_D_BLOCKED,		/* tunnel: wanted but down, fail
+					 * closed: dropped
+					 */
+	NFGATE_TRACE_D_NO_SOCKET,	/* tunnel: UDP, no ss-redir socket:
+					 * dropped
+					 */
 	__NFGATE_TRACE_D_LAST
 };
 
