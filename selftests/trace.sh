@@ -6,8 +6,10 @@
 # (br0), the routing decision (forward), forward (a new connection given
 # an uplink) and egress (masquerade), in that order, with the uplink and
 # the source address the server saw; its SYN-ACK at ingress on that
-# uplink, forward (pinned) and egress (NAT undone). No matching traffic:
-# nothing printed.
+# uplink, forward (pinned) and egress (NAT undone). A LAN connection to
+# the router itself: its SYN reported at ingress, then at the routing
+# decision "deliver to the router" (a LOCAL_IN hook that exists only while
+# tracing). No matching traffic: nothing printed.
 
 source "$(dirname "$0")/lib.sh"
 source "$SELFTESTS_DIR/topo.sh"
@@ -27,17 +29,18 @@ check "configure nfgate: LAN br0, ppp0 primary, wwan0 backup" sh -c "
 	nf set uplink wwan0 tier 1 weight 1"
 ppp=$(ppp0_addr)
 
-# trace_one OUT [-j]: traces lan1's next connection to the whoami port
-# (2 packets: SYN, SYN-ACK) while it is made; prints what the server saw.
+# trace_one OUT [-j [COUNT [ADDR]]]: traces lan1's next connection to the
+# whoami port of ADDR (default the server; COUNT packets, default 2: SYN,
+# SYN-ACK) while it is made; prints what the whoami server saw.
 trace_one()
 {
-	local out=$1; shift
+	local out=$1 j=${2:-} count=${3:-2} addr=${4:-$SERVER}
 	rm -f "$TOPO/trace.err"
-	nf "$@" trace host 192.168.0.10 port "$WHOAMI_PORT" count 2 timeout 20 \
+	nf $j trace host 192.168.0.10 port "$WHOAMI_PORT" count "$count" timeout 20 \
 		> "$out" 2> "$TOPO/trace.err" &
 	local pid=$!
 	busywait 10000 grep -q tracing "$TOPO/trace.err" > /dev/null
-	topo_ask "$lan1" 1
+	ip netns exec "$lan1" python3 "$WHOAMI" ask "$addr" "$WHOAMI_PORT" 1
 	busywait 30000 stopped "$pid" > /dev/null
 }
 
@@ -71,6 +74,28 @@ check "SYN-ACK: ingress on ppp0, forward pinned to ppp0, egress with NAT undone"
 		.stages[3].decision == \"nat_reply\" and .stages[3].daddr == \"192.168.0.10\""
 check "both packets of one connection (same flow id)" \
 	test "$(jq -s '[.[].flow] | unique | length' "$TOPO/trace.json")" = 1
+
+# ---- a connection to the router itself ---------------------------------------------
+ip netns exec "$router" python3 "$WHOAMI" serve 192.168.0.1 "$WHOAMI_PORT" \
+	"$TOPO/whoami-router.log" > /dev/null 2>&1 &
+at_exit "kill $!"
+listening() { ip netns exec "$router" ss -ltnH "( sport = :$WHOAMI_PORT )" | grep -q .; }
+busywait 10000 listening > /dev/null
+seen=$(trace_one "$TOPO/local.json" -j 1 192.168.0.1)
+ktap_info "lan1 to the router's own port $WHOAMI_PORT (it saw $seen); JSON:"
+sed 's/^/#   /' "$TOPO/local.json"
+local_syn() { head -n 1 "$TOPO/local.json" | jq -e "$@" > /dev/null; }
+check "to the router: the SYN at ingress br0, then route: deliver to the router" \
+	local_syn '[.stages[].stage] == ["ingress", "route"] and
+		   .stages[1].decision == "local" and .stages[1].dev == "br0" and
+		   .stages[1].daddr == "192.168.0.1"'
+check "the router's whoami answered lan1 (${seen%:*})" test "${seen%:*}" = 192.168.0.10
+trace_one "$TOPO/local.txt" "" 1 192.168.0.1 > /dev/null
+sed 's/^/#   /' "$TOPO/local.txt"
+check "text: ingress, then route with 'deliver to the router'" sh -c "
+	awk '/^packet/ { p++ } p == 1 && /^ / { printf \"%s \", \$2 }' $TOPO/local.txt |
+	grep -qx 'ingress route ' &&
+	grep -q 'route .* local .*(routing decision: deliver to the router)' $TOPO/local.txt"
 
 # ---- nothing to trace -----------------------------------------------------------------
 check "no matching traffic: nothing printed, exit 0 after the timeout" sh -c "

@@ -16,6 +16,8 @@
 # new connections through the other, measured; ss-redir killed: restarted;
 # ppp0 gone while the tunnel is used: the tunnel goes on through wwan0;
 # no server answering: fail open (direct) and fail closed (blocked).
+# nfgate trace shows the tunnel's decision (into ss1's ss-redir, then
+# delivered to the router; the bypass list, then forwarded).
 
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/topo.sh"
@@ -212,6 +214,42 @@ check "show tunnel: ss1 active, both up, connections counted" \
 		.tunnel.flows > 0, .stats.tunnel_tcp > 0, .stats.tunnel_udp > 0]')" = \
 	'[[["ss1","up",true],["ss2","up",false]],true,true,true]'
 nf show tunnel | sed 's/^/#   /'
+
+section trace
+# ---- the trace: the tunnel's decision -------------------------------------------------
+# trace_syn OUT HOST [-j]: the SYN of lan1's next connection to HOST's
+# whoami port, traced
+trace_syn()
+{
+	rm -f "$TOPO/trace.err"
+	nf "${@:3}" trace host 192.168.0.10 port "$WHOAMI_PORT" count 1 timeout 20 \
+		> "$1" 2> "$TOPO/trace.err" &
+	local pid=$!
+	busywait 10000 grep -q tracing "$TOPO/trace.err" > /dev/null
+	who "$lan1" "$2" > /dev/null
+	busywait 30000 stopped "$pid" > /dev/null
+}
+syn_is() { head -n 1 "$1" | jq -e "$2" > /dev/null; }
+trace_syn "$TOPO/trace-foreign.json" $FOREIGN -j
+sed 's/^/#   /' "$TOPO/trace-foreign.json"
+check "trace: to the foreign host, into the tunnel (ss1, no list), then delivered to ss-redir" \
+	syn_is "$TOPO/trace-foreign.json" '[.stages[].stage] == ["ingress", "tunnel", "route"] and
+		.stages[1].decision == "tunnel" and .stages[1].server == "ss1" and
+		.stages[1].reason == "default" and .stages[1].daddr == "'$FOREIGN'" and
+		.stages[2].decision == "local" and .stages[2].dev == "br0"'
+trace_syn "$TOPO/trace-domestic.json" $DOMESTIC -j
+sed 's/^/#   /' "$TOPO/trace-domestic.json"
+check "trace: to the domestic host, the bypass list, then forwarded and masqueraded" \
+	syn_is "$TOPO/trace-domestic.json" '[.stages[].stage] == ["ingress", "tunnel", "route", "forward", "egress"] and
+		.stages[1].decision == "bypass" and .stages[1].reason == "bypass" and
+		.stages[1].server == null and .stages[4].decision == "masquerade"'
+trace_syn "$TOPO/trace-foreign.txt" $FOREIGN
+sed 's/^/#   /' "$TOPO/trace-foreign.txt"
+check "trace, text: ingress, tunnel (server ss1, the rule), route local" sh -c "
+	awk '/^packet/ { p++ } p == 1 && /^ / { printf \"%s \", \$2 }' $TOPO/trace-foreign.txt |
+	grep -qx 'ingress tunnel route ' &&
+	grep -q ' tunnel .* tunnel server ss1 (into the tunnel; destination in no list)\$' $TOPO/trace-foreign.txt &&
+	grep -q ' route .* local (routing decision: deliver to the router)\$' $TOPO/trace-foreign.txt"
 
 section bypass set
 # ---- the bypass set in the kernel ---------------------------------------------------
