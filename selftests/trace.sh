@@ -97,6 +97,19 @@ check "text: ingress, then route with 'deliver to the router'" sh -c "
 	grep -qx 'ingress route ' &&
 	grep -q 'route .* local .*(routing decision: deliver to the router)' $TOPO/local.txt"
 
+# ---- nfgate show: the overview after these connections --------------------------------
+ktap_info "nfgate show:"
+nf show | sed 's/^/#   /'
+nf show > "$TOPO/show.txt"
+check "show: one screen (at most 24 lines), no line wider than 80 columns" \
+	awk 'length > 80 { exit 1 } END { exit NR > 24 }' "$TOPO/show.txt"
+check "show: the LAN, ppp0 up (tier 0, weight 1), no tunnel, the DNS line, lan1 on top" sh -c "
+	grep -q '^lan: br0 192.168.0.0/22, 0 forwards, generation ' $TOPO/show.txt &&
+	grep -Eq '^  ppp0 +up +0 +1 +1000 ' $TOPO/show.txt &&
+	grep -qx 'tunnel: not configured' $TOPO/show.txt &&
+	grep -q '^dns: off, router inherit; ' $TOPO/show.txt &&
+	grep -A2 '^top hosts:' $TOPO/show.txt | grep -Eq '^  192\.168\.0\.10 '"
+
 # ---- nothing to trace -----------------------------------------------------------------
 check "no matching traffic: nothing printed, exit 0 after the timeout" sh -c "
 	$(declare -f nf); router=$router NFGATE=$NFGATE

@@ -17,7 +17,8 @@
 # ppp0 gone while the tunnel is used: the tunnel goes on through wwan0;
 # no server answering: fail open (direct) and fail closed (blocked).
 # nfgate trace shows the tunnel's decision (into ss1's ss-redir, then
-# delivered to the router; the bypass list, then forwarded).
+# delivered to the router; the bypass list, then forwarded) and nfgate
+# show the tunnel in its overview.
 
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/topo.sh"
@@ -214,6 +215,15 @@ check "show tunnel: ss1 active, both up, connections counted" \
 		.tunnel.flows > 0, .stats.tunnel_tcp > 0, .stats.tunnel_udp > 0]')" = \
 	'[[["ss1","up",true],["ss2","up",false]],true,true,true]'
 nf show tunnel | sed 's/^/#   /'
+ktap_info "nfgate show:"
+nf show | sed 's/^/#   /'
+overview_has() { nf show | grep -q "$1"; }
+check "show: the overview's tunnel line (ss1 active, up) and its bypass list" \
+	sh -c "$(declare -f nf overview_has); router=$router NFGATE=$NFGATE
+	overview_has '^tunnel: up, active ss1 ($SS1:8388 up' &&
+	overview_has '^  bypass: 8001 prefixes, [1-9]'"
+check "show -j: the tunnel object, ss1 active" \
+	test "$(nf -j show | jq -c '[.tunnel.active, .tunnel.lists.bypass.prefixes]')" = '["ss1",8001]'
 
 section trace
 # ---- the trace: the tunnel's decision -------------------------------------------------

@@ -11,6 +11,7 @@
 #include "ipc.h"
 #include "json.h"
 #include "subcommands.h"
+#include "tunnel.h"
 
 #define SNAPSHOT_TRIES 5
 #define TOP_HOSTS 5
@@ -21,9 +22,11 @@ void show_usage(FILE *f)
 		"Usage: %s [-j] show [lan | settings | dns | uplinks [IFNAME] | forwards | hosts |\n"
 		"                    stats | tunnel]\n"
 		"\n"
-		"Without an argument, shows the LAN, the settings, the DNS reply check, a\n"
-		"table of the uplinks, a table of the port forwards, the top hosts and the\n"
-		"counters. 'hosts' shows every LAN host's traffic, most first.\n"
+		"Without an argument, one screen like 'wg show': the LAN, each uplink on\n"
+		"a line (state, tier, weight, health, flows, bytes received and sent), the\n"
+		"tunnel (active server, flows, bypass list), the DNS reply check's counts\n"
+		"and the top hosts; the other objects show the details ('uplinks' the\n"
+		"full table). 'hosts' shows every LAN host's traffic, most first.\n"
 		"'dns' shows the DNS reply check with its counters by signal and verdict;\n"
 		"'uplinks IFNAME' shows one uplink in detail. With -j, prints JSON (shape:\n"
 		"userspace/README.md).\n",
@@ -43,13 +46,33 @@ struct snapshot {
 	size_t nfw;
 	struct nfg_stats st;
 	uint32_t gen;
+	int tunnel_err;			/* 0, -ENOENT (none), -EOPNOTSUPP */
+	struct nfg_tunnel *tunnel;	/* large: allocated */
 };
 
 static void snapshot_free(struct snapshot *s)
 {
 	free(s->ups);
 	free(s->fws);
+	free(s->tunnel);
 	memset(s, 0, sizeof(*s));
+}
+
+/* -ENOENT: no tunnel, -EOPNOTSUPP: a module without one; both shown as such. */
+static int fetch_tunnel(struct nfg_ipc *ipc, struct snapshot *s, uint32_t *gen)
+{
+	int err;
+
+	s->tunnel = malloc(sizeof(*s->tunnel));
+	if (!s->tunnel)
+		return -ENOMEM;
+	err = nfg_ipc_tunnel_get(ipc, s->tunnel, gen);
+	s->tunnel_err = err;
+	if (err) {
+		free(s->tunnel);
+		s->tunnel = NULL;
+	}
+	return err == -ENOENT || err == -EOPNOTSUPP ? 0 : err;
 }
 
 /* -EOPNOTSUPP: a module older than settings and forwards; shown as absent. */
@@ -84,7 +107,7 @@ static int fetch(struct nfg_ipc *ipc, struct snapshot *s, const char **what)
 	int err = 0;
 
 	for (int tries = 0; tries < SNAPSHOT_TRIES; tries++) {
-		uint32_t glan = 0, gset = 0, gdns = 0, gup = 0, gfw = 0, gst = 0;
+		uint32_t glan = 0, gset = 0, gdns = 0, gup = 0, gfw = 0, gtun = 0, gst = 0;
 
 		snapshot_free(s);
 		*what = "get lan";
@@ -108,6 +131,10 @@ static int fetch(struct nfg_ipc *ipc, struct snapshot *s, const char **what)
 		err = fetch_forwards(ipc, &s->fws, &s->nfw, &gfw);
 		if (err)
 			return err;
+		*what = "get tunnel";
+		err = fetch_tunnel(ipc, s, &gtun);
+		if (err)
+			return err;
 		*what = "get stats";
 		err = nfg_ipc_stats_get(ipc, &s->st, &gst);
 		if (err)
@@ -116,7 +143,8 @@ static int fetch(struct nfg_ipc *ipc, struct snapshot *s, const char **what)
 		/* forward dumps may carry no generation (gfw stays 0) */
 		if ((!s->has_lan || glan == gst) && (!s->has_settings || gset == gst) &&
 		    (!s->has_dns || gdns == gst) &&
-		    (!s->n || gup == gst) && (!s->nfw || !gfw || gfw == gst))
+		    (!s->n || gup == gst) && (!s->nfw || !gfw || gfw == gst) &&
+		    (!s->tunnel || gtun == gst))
 			break;
 	}
 	return 0;
@@ -437,6 +465,201 @@ static void print_uplink_detail(const struct nfg_uplink *up)
 	printf("  transfer: %s (%s packets) sent, %s (%s packets) received\n", a, b, c, d);
 }
 
+/* --- the overview: `nfgate show` ------------------------------------------ */
+
+/* A table indented by two spaces, under a heading of its own. */
+static void table_print_indented(const struct table *t)
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return;
+	table_print(t, f);
+	fclose(f);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		printf("  %s\n", line);
+	free(buf);
+}
+
+/* up, unusable (up but no route or address), admin-down, down, absent */
+static const char *overview_state(const struct nfg_uplink *up)
+{
+	if (NFG_HAS(up, NFGATE_UPLINK_A_ADMIN) && up->admin == NFGATE_ADMIN_DOWN)
+		return "admin-down";
+	if (!NFG_HAS(up, NFGATE_UPLINK_A_OPER) || !nfg_oper_name(up->oper))
+		return "?";
+	if (up->oper != NFGATE_OPER_UP)
+		return nfg_oper_name(up->oper);
+	if (NFG_HAS(up, NFGATE_UPLINK_A_USABLE) && !up->usable)
+		return "unusable";
+	return "up";
+}
+
+static void overview_uplinks(const struct nfg_uplink *ups, size_t n)
+{
+	static const char *const head[] = {
+		"NAME", "STATE", "TIER", "WEIGHT", "HEALTH", "FLOWS", "RX", "TX",
+	};
+	struct table t;
+
+	if (!n) {
+		printf("uplinks: none\n");
+		return;
+	}
+	printf("uplinks:\n");
+	table_init(&t, "llrrlrrr", head);
+	for (size_t i = 0; i < n; i++) {
+		const struct nfg_uplink *up = &ups[i];
+		char c[8][32];
+		char *cells[8] = { c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7] };
+		char b[16];
+
+		snprintf(c[0], sizeof(c[0]), "%s", up->ifname);
+		snprintf(c[1], sizeof(c[1]), "%s", overview_state(up));
+		snprintf(c[2], sizeof(c[2]), "%u", up->tier);
+		snprintf(c[3], sizeof(c[3]), "%u", up->weight);
+		if (NFG_HAS(up, NFGATE_UPLINK_A_HEALTH_STATE) &&
+		    up->health_state != NFGATE_HEALTH_UNKNOWN)
+			snprintf(c[4], sizeof(c[4]), "%u %s", up->health,
+				 state_str(up, b, sizeof(b)));
+		else
+			snprintf(c[4], sizeof(c[4]), "%u", up->health);
+		if (NFG_HAS(up, NFGATE_UPLINK_A_FLOWS))
+			snprintf(c[5], sizeof(c[5]), "%u", up->flows);
+		else
+			snprintf(c[5], sizeof(c[5]), "-");
+		fmt_bytes(c[6], sizeof(c[6]), up->rx_bytes);
+		fmt_bytes(c[7], sizeof(c[7]), up->tx_bytes);
+		table_add(&t, cells);
+	}
+	table_print_indented(&t);
+	table_free(&t);
+}
+
+static uint64_t stat_or0(const struct nfg_stats *st, unsigned int i)
+{
+	return NFG_STAT_HAS(st, i) ? st->counter[i] : 0;
+}
+
+/*
+ * tunnel: up, active ss1 (198.51.100.21:8388 up, rtt 12.3ms), fail open
+ *   flows: 3 in the tunnel now; redirected 120 TCP, 4 UDP
+ *   bypass: 8001 prefixes, 42 hits; fail open 0, blocked 0
+ */
+static void overview_tunnel(const struct snapshot *s)
+{
+	const struct nfg_tunnel *t = s->tunnel;
+	const struct nfg_stats *st = &s->st;
+	const struct nfg_tsrv *act;
+	char a[24], b[24], c[24], d[24];
+
+	if (!t) {
+		printf("tunnel: %s\n", s->tunnel_err == -EOPNOTSUPP ?
+		       "- (not supported by the module)" : "not configured");
+		return;
+	}
+	if (!t->enabled) {
+		printf("tunnel: disabled\n");
+		return;
+	}
+	act = t->active && t->active <= t->n_servers ? &t->servers[t->active - 1] : NULL;
+	printf("tunnel: %s, ", nfg_tunnel_state_name(t->state) ?: "?");
+	if (act) {
+		fmt_in4(a, sizeof(a), act->addr);
+		printf("active %s (%s:%u %s", act->name[0] ? act->name : "-", a, act->port,
+		       nfg_tunnel_state_name(act->state) ?: "?");
+		if (act->rtt_us) {
+			fmt_fixed(b, sizeof(b), act->rtt_us / 100 * 100, 3);
+			printf(", rtt %sms", b);
+		}
+		printf(")");
+	} else {
+		printf("no active server");
+	}
+	printf(", fail %s\n", nfg_tunnel_fail_name(t->fail) ?: "?");
+	fmt_count(a, sizeof(a), stat_or0(st, NFGATE_STAT_TUNNEL_TCP));
+	fmt_count(b, sizeof(b), stat_or0(st, NFGATE_STAT_TUNNEL_UDP));
+	printf("  flows: %u in the tunnel now; redirected %s TCP, %s UDP\n", t->flows, a, b);
+	/* the bypass set holds the reserved ranges too */
+	fmt_count(a, sizeof(a), stat_or0(st, NFGATE_STAT_TUNNEL_R_BYPASS) +
+		  stat_or0(st, NFGATE_STAT_TUNNEL_R_RESERVED));
+	fmt_count(c, sizeof(c), stat_or0(st, NFGATE_STAT_TUNNEL_FAIL_OPEN));
+	fmt_count(d, sizeof(d), stat_or0(st, NFGATE_STAT_TUNNEL_BLOCKED));
+	printf("  bypass: %u prefixes, %s hits; fail open %s, blocked %s\n",
+	       t->list[NFGATE_LIST_BYPASS].prefixes, a, c, d);
+}
+
+/* dns: drop, router inherit; judged 18.0k, dropped 28.0k, held 29.0k (2 now) */
+static void overview_dns(const struct snapshot *s)
+{
+	const struct nfg_stats *st = &s->st;
+	char a[24], b[24], c[24];
+
+	if (!s->has_dns) {
+		printf("dns: - (not supported by the module)\n");
+		return;
+	}
+	fmt_count(a, sizeof(a), stat_or0(st, NFGATE_STAT_DNS_REPLIES));
+	fmt_count(b, sizeof(b), stat_or0(st, NFGATE_STAT_DNS_DROPPED));
+	fmt_count(c, sizeof(c), stat_or0(st, NFGATE_STAT_DNS_HELD));
+	printf("dns: %s, router %s; judged %s, dropped %s, held %s (%u now)\n",
+	       nfg_dns_mode_name(s->dns.mode) ?: "?",
+	       nfg_dns_mode_name(s->dns.mode_router) ?: "?", a, b, c, s->dns.held);
+}
+
+static void overview_hosts(const struct nfg_host *hs, size_t n)
+{
+	static const char *const head[] = { "HOST", "RX", "TX", "TOTAL" };
+	struct table t;
+
+	if (!n) {
+		printf("top hosts: none\n");
+		return;
+	}
+	printf("top hosts:%s\n", n > TOP_HOSTS ? " (all: nfgate show hosts)" : "");
+	table_init(&t, "lrrr", head);
+	for (size_t i = 0; i < n && i < TOP_HOSTS; i++) {
+		char c[4][32];
+		char *cells[4] = { c[0], c[1], c[2], c[3] };
+
+		fmt_in4(c[0], sizeof(c[0]), hs[i].addr);
+		fmt_bytes(c[1], sizeof(c[1]), hs[i].rx_bytes);
+		fmt_bytes(c[2], sizeof(c[2]), hs[i].tx_bytes);
+		fmt_bytes(c[3], sizeof(c[3]), hs[i].rx_bytes + hs[i].tx_bytes);
+		table_add(&t, cells);
+	}
+	table_print_indented(&t);
+	table_free(&t);
+}
+
+static void overview_lan(const struct snapshot *s)
+{
+	char subnet[32];
+
+	if (!s->has_lan) {
+		printf("lan: none");
+	} else {
+		fmt_subnet(subnet, sizeof(subnet), &s->lan);
+		printf("lan: %s%s %s", s->lan.ifname, s->lan.ifindex ? "" : " (absent)", subnet);
+	}
+	printf(", %zu %s, generation %u\n", s->nfw, plural(s->nfw, "forward", "forwards"),
+	       s->gen);
+}
+
+static void print_overview(const struct snapshot *s, const struct nfg_host *hs, size_t nh)
+{
+	overview_lan(s);
+	printf("\n");
+	overview_uplinks(s->ups, s->n);
+	printf("\n");
+	overview_tunnel(s);
+	overview_dns(s);
+	printf("\n");
+	overview_hosts(hs, nh);
+}
+
 static int show_all(struct nfg_ipc *ipc)
 {
 	struct snapshot s = { 0 };
@@ -477,22 +700,12 @@ static int show_all(struct nfg_ipc *ipc)
 		for (size_t i = 0; i < nh && i < TOP_HOSTS; i++)
 			nfg_json_host(&j, NULL, &hs[i]);
 		json_array_end(&j);
+		tunnel_json(&j, "tunnel", s.tunnel);
 		nfg_json_stats(&j, "stats", &s.st, true);
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
-		print_lan(s.has_lan ? &s.lan : NULL);
-		printf("generation: %u\n", s.gen);
-		print_settings(s.has_settings ? &s.settings : NULL);
-		print_dns(s.has_dns ? &s.dns : NULL);
-		printf("\n");
-		print_uplinks_table(s.ups, s.n);
-		printf("\n");
-		print_forwards_table(s.fws, s.nfw);
-		printf("\n");
-		hosts_print_table(hs, nh, TOP_HOSTS);
-		printf("\n");
-		print_stats(&s.st);
+		print_overview(&s, hs, nh);
 	}
 	free(hs);
 	snapshot_free(&s);

@@ -36,6 +36,10 @@ void trace_usage(FILE *f);
 int tunnel_main(int argc, char *argv[]);
 void tunnel_usage(FILE *f);
 int tunnel_show(struct nfg_ipc *ipc);
+struct json;
+struct nfg_tunnel;
+/* The TUNNEL object of `-j show tunnel` and `-j show` (null if !t). */
+void tunnel_json(struct json *j, const char *key, const struct nfg_tunnel *t);
 
 struct nfg_msg;
 /*

@@ -128,74 +128,79 @@ static void print_text(const struct nfg_tunnel *t, const struct nfg_stats *st)
 	}
 }
 
-static void print_json(const struct nfg_tunnel *t, const struct nfg_stats *st, uint32_t gen)
+void tunnel_json(struct json *j, const char *key, const struct nfg_tunnel *t)
 {
 	uint64_t now = now_boottime_ms();
+	const struct nfg_tsrv *act;
+
+	if (!t) {
+		json_null(j, key);
+		return;
+	}
+	act = t->active && t->active <= t->n_servers ? &t->servers[t->active - 1] : NULL;
+	json_object_begin(j, key);
+	json_bool(j, "enabled", t->enabled);
+	json_string(j, "state", nfg_tunnel_state_name(t->state) ?: "?");
+	json_uint(j, "since_ms", t->since_ms);
+	json_uint(j, "since_ago_ms", now > t->since_ms ? now - t->since_ms : 0);
+	json_string(j, "fail", nfg_tunnel_fail_name(t->fail) ?: "?");
+	if (act)
+		json_string(j, "active", act->name);
+	else
+		json_null(j, "active");
+	json_uint(j, "active_index", t->active);
+	json_bool(j, "udp", t->udp);
+	json_uint(j, "udp_mark", t->udp_mark);
+	json_uint(j, "check_mark", t->check_mark);
+	json_uint(j, "flows", t->flows);
+	json_array_begin(j, "servers");
+	for (size_t i = 0; i < t->n_servers; i++) {
+		const struct nfg_tsrv *s = &t->servers[i];
+		char a[INET_ADDRSTRLEN];
+
+		fmt_in4(a, sizeof(a), s->addr);
+		json_object_begin(j, NULL);
+		json_string(j, "name", s->name);
+		json_string(j, "address", a);
+		json_uint(j, "port", s->port);
+		json_uint(j, "redir_port", s->redir_port);
+		json_uint(j, "udp_port", s->udp_port);
+		json_string(j, "state", nfg_tunnel_state_name(s->state) ?: "?");
+		json_uint(j, "since_ms", s->since_ms);
+		json_uint(j, "since_ago_ms", now > s->since_ms ? now - s->since_ms : 0);
+		json_fixed(j, "rtt_ms", s->rtt_us, 3);
+		json_uint(j, "redirected", s->redirected);
+		json_bool(j, "active", s == act);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_begin(j, "lists");
+	for (int l = 0; l < __NFGATE_LIST_LAST; l++) {
+		const struct nfg_tlist *li = &t->list[l];
+
+		json_object_begin(j, nfg_list_name(l));
+		json_uint(j, "prefixes", li->prefixes);
+		json_uint(j, "ranges", li->ranges);
+		json_uint(j, "tag", li->tag);
+		json_uint(j, "build_us", li->build_us);
+		if (li->loading)
+			json_uint(j, "loading", li->staged);
+		else
+			json_null(j, "loading");
+		json_object_end(j);
+	}
+	json_object_end(j);
+	json_object_end(j);
+}
+
+static void print_json(const struct nfg_tunnel *t, const struct nfg_stats *st, uint32_t gen)
+{
 	struct json j;
 
 	json_init(&j, stdout, true);
 	json_object_begin(&j, NULL);
 	json_uint(&j, "generation", gen);
-	if (!t) {
-		json_null(&j, "tunnel");
-	} else {
-		const struct nfg_tsrv *act = t->active && t->active <= t->n_servers ?
-					     &t->servers[t->active - 1] : NULL;
-
-		json_object_begin(&j, "tunnel");
-		json_bool(&j, "enabled", t->enabled);
-		json_string(&j, "state", nfg_tunnel_state_name(t->state) ?: "?");
-		json_uint(&j, "since_ms", t->since_ms);
-		json_uint(&j, "since_ago_ms", now > t->since_ms ? now - t->since_ms : 0);
-		json_string(&j, "fail", nfg_tunnel_fail_name(t->fail) ?: "?");
-		if (act)
-			json_string(&j, "active", act->name);
-		else
-			json_null(&j, "active");
-		json_uint(&j, "active_index", t->active);
-		json_bool(&j, "udp", t->udp);
-		json_uint(&j, "udp_mark", t->udp_mark);
-		json_uint(&j, "check_mark", t->check_mark);
-		json_uint(&j, "flows", t->flows);
-		json_array_begin(&j, "servers");
-		for (size_t i = 0; i < t->n_servers; i++) {
-			const struct nfg_tsrv *s = &t->servers[i];
-			char a[INET_ADDRSTRLEN];
-
-			fmt_in4(a, sizeof(a), s->addr);
-			json_object_begin(&j, NULL);
-			json_string(&j, "name", s->name);
-			json_string(&j, "address", a);
-			json_uint(&j, "port", s->port);
-			json_uint(&j, "redir_port", s->redir_port);
-			json_uint(&j, "udp_port", s->udp_port);
-			json_string(&j, "state", nfg_tunnel_state_name(s->state) ?: "?");
-			json_uint(&j, "since_ms", s->since_ms);
-			json_uint(&j, "since_ago_ms", now > s->since_ms ? now - s->since_ms : 0);
-			json_fixed(&j, "rtt_ms", s->rtt_us, 3);
-			json_uint(&j, "redirected", s->redirected);
-			json_bool(&j, "active", s == act);
-			json_object_end(&j);
-		}
-		json_array_end(&j);
-		json_object_begin(&j, "lists");
-		for (int l = 0; l < __NFGATE_LIST_LAST; l++) {
-			const struct nfg_tlist *li = &t->list[l];
-
-			json_object_begin(&j, nfg_list_name(l));
-			json_uint(&j, "prefixes", li->prefixes);
-			json_uint(&j, "ranges", li->ranges);
-			json_uint(&j, "tag", li->tag);
-			json_uint(&j, "build_us", li->build_us);
-			if (li->loading)
-				json_uint(&j, "loading", li->staged);
-			else
-				json_null(&j, "loading");
-			json_object_end(&j);
-		}
-		json_object_end(&j);
-		json_object_end(&j);
-	}
+	tunnel_json(&j, "tunnel", t);
 	json_object_begin(&j, "stats");
 	for (size_t i = 0; st && i < N_TUNNEL_STATS; i++)
 		if (NFG_STAT_HAS(st, tunnel_stats[i]))

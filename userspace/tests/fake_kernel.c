@@ -661,6 +661,83 @@ static void forward_dump(struct fake_kernel *k, const struct nlmsghdr *req)
 	done(k, req);
 }
 
+/* TUNNEL_GET: the nest as the module's nfgate_tunnel_fill() puts it. */
+static void tunnel_get(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	const struct nfg_tunnel *t = &k->tunnel;
+	struct nlattr *nest, *ss, *sn, *ln;
+	struct nlmsghdr *nlh;
+
+	if (!k->has_tunnel)
+		return ack(k, req, -ENOENT, "no tunnel is configured", NULL, 0, NULL);
+	nlh = reply_start(k, req, FAKE_FAMILY_ID, 0, NFGATE_CMD_TUNNEL_GET);
+	nest = mnl_attr_nest_start(nlh, NFGATE_A_TUNNEL);
+	mnl_attr_put_u8(nlh, NFGATE_TUNNEL_A_ENABLED, t->enabled);
+	mnl_attr_put_u8(nlh, NFGATE_TUNNEL_A_STATE, t->state);
+	put_u64_padded(nlh, NFGATE_TUNNEL_A_PAD, NFGATE_TUNNEL_A_SINCE_MS, t->since_ms);
+	mnl_attr_put_u8(nlh, NFGATE_TUNNEL_A_FAIL, t->fail);
+	mnl_attr_put_u8(nlh, NFGATE_TUNNEL_A_ACTIVE, t->active);
+	mnl_attr_put_u8(nlh, NFGATE_TUNNEL_A_UDP, t->udp);
+	mnl_attr_put_u32(nlh, NFGATE_TUNNEL_A_UDP_MARK, t->udp_mark);
+	mnl_attr_put_u32(nlh, NFGATE_TUNNEL_A_CHECK_MARK, t->check_mark);
+	ss = mnl_attr_nest_start(nlh, NFGATE_TUNNEL_A_SERVERS);
+	for (size_t i = 0; i < t->n_servers; i++) {
+		const struct nfg_tsrv *s = &t->servers[i];
+
+		sn = mnl_attr_nest_start(nlh, NFGATE_TUNNEL_A_SERVER);
+		mnl_attr_put_strz(nlh, NFGATE_TSRV_A_NAME, s->name);
+		mnl_attr_put_u32(nlh, NFGATE_TSRV_A_ADDR, s->addr);
+		mnl_attr_put_u16(nlh, NFGATE_TSRV_A_PORT, htons(s->port));
+		mnl_attr_put_u16(nlh, NFGATE_TSRV_A_REDIR_PORT, htons(s->redir_port));
+		mnl_attr_put_u16(nlh, NFGATE_TSRV_A_UDP_PORT, htons(s->udp_port));
+		mnl_attr_put_u8(nlh, NFGATE_TSRV_A_STATE, s->state);
+		mnl_attr_put_u32(nlh, NFGATE_TSRV_A_RTT_US, s->rtt_us);
+		put_u64_padded(nlh, NFGATE_TSRV_A_PAD, NFGATE_TSRV_A_SINCE_MS, s->since_ms);
+		put_u64_padded(nlh, NFGATE_TSRV_A_PAD, NFGATE_TSRV_A_REDIRECTED, s->redirected);
+		mnl_attr_nest_end(nlh, sn);
+	}
+	mnl_attr_nest_end(nlh, ss);
+	for (uint8_t l = 0; l < __NFGATE_LIST_LAST; l++) {
+		const struct nfg_tlist *li = &t->list[l];
+
+		ln = mnl_attr_nest_start(nlh, NFGATE_TUNNEL_A_LIST);
+		mnl_attr_put_u8(nlh, NFGATE_TLIST_A_LIST, l);
+		mnl_attr_put_u32(nlh, NFGATE_TLIST_A_PREFIXES, li->prefixes);
+		mnl_attr_put_u32(nlh, NFGATE_TLIST_A_RANGES, li->ranges);
+		put_u64_padded(nlh, NFGATE_TLIST_A_PAD, NFGATE_TLIST_A_TAG, li->tag);
+		mnl_attr_put_u32(nlh, NFGATE_TLIST_A_BUILD_US, li->build_us);
+		mnl_attr_nest_end(nlh, ln);
+	}
+	mnl_attr_put_u32(nlh, NFGATE_TUNNEL_A_FLOWS, t->flows);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
+	msg_commit(k, nlh);
+	ack(k, req, 0, NULL, NULL, 0, NULL);
+}
+
+/* HOST_GET: one message per host, in the order of k->hosts. */
+static void host_dump(struct fake_kernel *k, const struct nlmsghdr *req)
+{
+	if (!(req->nlmsg_flags & NLM_F_DUMP))
+		return ack(k, req, -EOPNOTSUPP, NULL, NULL, 0, NULL);
+	for (size_t i = 0; i < k->nh; i++) {
+		struct nlmsghdr *nlh = reply_start(k, req, FAKE_FAMILY_ID, NLM_F_MULTI,
+						   NFGATE_CMD_HOST_GET);
+		struct nlattr *nest = mnl_attr_nest_start(nlh, NFGATE_A_HOST);
+		const struct nfg_host *h = &k->hosts[i];
+
+		mnl_attr_put_u32(nlh, NFGATE_HOST_A_ADDR, h->addr);
+		put_u64_padded(nlh, NFGATE_HOST_A_PAD, NFGATE_HOST_A_TX_PACKETS, h->tx_packets);
+		put_u64_padded(nlh, NFGATE_HOST_A_PAD, NFGATE_HOST_A_TX_BYTES, h->tx_bytes);
+		put_u64_padded(nlh, NFGATE_HOST_A_PAD, NFGATE_HOST_A_RX_PACKETS, h->rx_packets);
+		put_u64_padded(nlh, NFGATE_HOST_A_PAD, NFGATE_HOST_A_RX_BYTES, h->rx_bytes);
+		mnl_attr_nest_end(nlh, nest);
+		mnl_attr_put_u32(nlh, NFGATE_A_GENERATION, k->generation);
+		msg_commit(k, nlh);
+	}
+	done(k, req);
+}
+
 static void dns_set(struct fake_kernel *k, const struct nlmsghdr *req)
 {
 	const struct nlattr *nest = top_attr(req, NFGATE_A_DNS), *a;
@@ -942,6 +1019,12 @@ static ssize_t fake_send(struct nfg_ipc *ipc, const void *buf, size_t len)
 	case NFGATE_CMD_FORGED_ADD:
 	case NFGATE_CMD_FORGED_DEL:
 		forged_change(k, req, g->cmd == NFGATE_CMD_FORGED_DEL);
+		break;
+	case NFGATE_CMD_TUNNEL_GET:
+		tunnel_get(k, req);
+		break;
+	case NFGATE_CMD_HOST_GET:
+		host_dump(k, req);
 		break;
 	default:
 		ack(k, req, -EOPNOTSUPP, NULL, NULL, 0, NULL);

@@ -10,6 +10,7 @@
 #define NFG_FAKE_KERNEL_H
 
 #include "ipc.h"
+#include "tunnel.h"
 
 #define FAKE_FAMILY_ID	0x21
 #define FAKE_EVENTS_ID	7
@@ -18,6 +19,7 @@
 #define FAKE_MAX_FORWARDS 16
 #define FAKE_DGRAM	16384	/* a datagram of replies */
 #define FAKE_FORGED_CHUNK 256	/* entries per FORGED_GET message */
+#define FAKE_MAX_HOSTS	8
 
 struct fake_kernel {
 	/* behaviour, set by the test */
@@ -44,6 +46,10 @@ struct fake_kernel {
 	struct nfg_dns dns;	/* every field present */
 	struct nfg_forged_set forged;	/* sorted */
 	int forged_msgs;	/* FORGED_ADD/DEL requests */
+	bool has_tunnel;	/* TUNNEL_GET answers tunnel, else -ENOENT */
+	struct nfg_tunnel tunnel;	/* as the module reports it (RO parts too) */
+	struct nfg_host hosts[FAKE_MAX_HOSTS];	/* HOST_GET, in this order */
+	size_t nh;
 	uint32_t generation;
 	int dumps;		/* UPLINK_GET and FORGED_GET dumps started */
 	char log[64][128];	/* "UPLINK_SET ppp0 tier weight admin",

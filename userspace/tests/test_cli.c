@@ -81,6 +81,25 @@ static bool has(const char *buf, const char *s, const char *desc)
 	return false;
 }
 
+/* At most @cols columns in every line, at most @lines lines: one screen. */
+static bool narrow(const char *buf, size_t cols, size_t lines)
+{
+	size_t n = 0;
+
+	for (const char *p = buf, *nl; *p; p = nl + 1, n++) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p) - 1;
+		if ((size_t)(nl - p) > cols) {
+			t_diag("line %zu is %zu columns wide:\n%s", n + 1, (size_t)(nl - p), buf);
+			return false;
+		}
+	}
+	if (n > lines)
+		t_diag("%zu lines:\n%s", n, buf);
+	return n <= lines;
+}
+
 static bool valid_json(const char *text)
 {
 	char path[64], cmd[128];
@@ -141,6 +160,46 @@ static void populate(void)
 	fake_add_forward(&k, IPPROTO_TCP, 8080, "192.168.0.11")->to_port = 80;
 	strcpy(fake_add_forward(&k, IPPROTO_UDP, 53, "192.168.0.12")->uplink, "ppp0");
 	k.fws[1].hits = 123456;
+	k.nh = 3;
+	k.hosts[0] = (struct nfg_host){ .addr = htonl(0xc0a8000b), .tx_bytes = 2700,
+					.rx_bytes = 3000 };
+	k.hosts[1] = (struct nfg_host){ .addr = htonl(0xc0a8000a), .tx_packets = 292,
+					.tx_bytes = 328335, .rx_packets = 1426,
+					.rx_bytes = 2076180 };
+	k.hosts[2] = (struct nfg_host){ .addr = htonl(0xc0a8000c) };
+}
+
+/* The tunnel of `show`: ss1 active and up, ss2 standing by, a bypass list. */
+static void populate_tunnel(void)
+{
+	struct nfg_tunnel *t = &k.tunnel;
+
+	k.has_tunnel = true;
+	memset(t, 0, sizeof(*t));
+	t->enabled = 1;
+	t->state = NFGATE_TUNNEL_UP;
+	t->fail = NFGATE_TUNNEL_FAIL_OPEN;
+	t->active = 1;
+	t->udp = 1;
+	t->udp_mark = NFGATE_TUNNEL_DEFAULT_UDP_MARK;
+	t->since_ms = now_boottime_ms() - 65000;
+	t->flows = 3;
+	t->n_servers = 2;
+	strcpy(t->servers[0].name, "ss1");
+	t->servers[0].addr = htonl(0xc6336415);		/* 198.51.100.21 */
+	t->servers[0].port = 8388;
+	t->servers[0].redir_port = 1100;
+	t->servers[0].udp_port = 1100;
+	t->servers[0].state = NFGATE_TUNNEL_UP;
+	t->servers[0].rtt_us = 12345;
+	t->servers[0].redirected = 40;
+	strcpy(t->servers[1].name, "ss2");
+	t->servers[1].addr = htonl(0xc6336416);
+	t->servers[1].port = 8388;
+	t->servers[1].redir_port = 1101;
+	t->servers[1].state = NFGATE_TUNNEL_UP;
+	t->list[NFGATE_LIST_BYPASS].prefixes = 8001;
+	t->list[NFGATE_LIST_BYPASS].ranges = 7000;
 }
 
 static void dns(void)
@@ -514,30 +573,70 @@ int main(void)
 	populate();
 
 	ret = run(show_main, false, ARGV("show"));
-	CHECK(ret == 0 && has(out, "lan: br0 (ifindex 3), subnet 192.168.0.0/22", "show") &&
-	      has(out, "generation: 7", "show") &&
-	      has(out, "settings: mark-mask 0x00ff0000 skip-mark 0x00000000 failover-rst on "
-		       "holddown 5000 sticky 60000\n", "show") &&
-	      has(out, "\ndns: mode drop router-mode inherit hold-ms 300 hold-max 256 "
-		       "hold-per-client 16 expire release ttl-slack 2 fast-pct 50 drop-score 3\n"
-		       "  forged set: 0 addresses, 0 IPv6 prefixes; now 2 replies held, 7 queries, "
-		       "1 resolver learned\n\n", "show") &&
-	      has(out, "IFNAME  ID  IFINDEX  OPER    USABLE  ADMIN  TIER  WEIGHT  HEALTH  STATE     "
-		       "SINCE       LOSS     RTT  JITTER  EFF  ADDRESS", "show") &&
-	      has(out, "ppp0     1        5  up      yes     up        0       3     500  degraded  "
-		       "1m 5s ago  12.5%  23.4ms   1.2ms    1  100.64.0.2", "show") &&
-	      has(out, "12.3k  1.50 KiB", "show") && has(out, "5.00 GiB", "show") &&
-	      has(out, "wwan0    2        -  absent  no      up        1       1    1000  unknown   "
-		       "-              -       -       -    0", "show") &&
-	      has(out, "PROTO  PORT  TO               UPLINK  HITS\n"
-		       "tcp    8080  192.168.0.11:80  any        0\n"
-		       "udp      53  192.168.0.12:53  ppp0    123k\n", "show") &&
-	      has(out, "counters: pre_routing 1000, local_out 2000, forward 3000, post_routing 4000, "
-		       "flow_pinned 6000", "show") &&
-	      has(out, "resets_sent 16000, dns_queries 17000", "show") &&
-	      has(out, "dns_hold_freed 36000, dns_duplicate 37000, tunnel_tcp 38000", "show") &&
-	      has(out, "tunnel_r_default 50000, hosts_overflow 51000\n", "show"),
-	      "show: LAN line, settings line, DNS lines, uplink and forward tables, counters");
+	CHECK(ret == 0 && has(out,
+		"lan: br0 192.168.0.0/22, 2 forwards, generation 7\n"
+		"\n"
+		"uplinks:\n"
+		"  NAME   STATE   TIER  WEIGHT  HEALTH        FLOWS        RX        TX\n"
+		"  ppp0   up         0       3  500 degraded     12  5.00 GiB  1.50 KiB\n"
+		"  wwan0  absent     1       1  1000              0       0 B       0 B\n"
+		"\n"
+		"tunnel: not configured\n"
+		"dns: drop, router inherit; judged 18.0k, dropped 28.0k, held 29.0k (2 now)\n"
+		"\n"
+		"top hosts:\n"
+		"  HOST                RX          TX     TOTAL\n"
+		"  192.168.0.10  1.98 MiB  320.64 KiB  2.29 MiB\n"
+		"  192.168.0.11  2.93 KiB    2.64 KiB  5.57 KiB\n"
+		"  192.168.0.12       0 B         0 B       0 B\n", "show"),
+	      "show: the overview: LAN, a line per uplink, no tunnel, DNS counts, top hosts");
+	populate_tunnel();
+	ret = run(show_main, false, ARGV("show"));
+	CHECK(ret == 0 && has(out,
+		"  wwan0  absent     1       1  1000              0       0 B       0 B\n"
+		"\n"
+		"tunnel: up, active ss1 (198.51.100.21:8388 up, rtt 12.3ms), fail open\n"
+		"  flows: 3 in the tunnel now; redirected 38.0k TCP, 39.0k UDP\n"
+		"  bypass: 8001 prefixes, 97.0k hits; fail open 40.0k, blocked 41.0k\n"
+		"dns: ", "show tunnel") &&
+	      narrow(out, 80, 24),
+	      "show: the tunnel's active server, flows, bypass list; 80 columns, 24 lines");
+	k.tunnel.active = 0;
+	k.tunnel.state = NFGATE_TUNNEL_DOWN;
+	k.tunnel.fail = NFGATE_TUNNEL_FAIL_CLOSED;
+	ret = run(show_main, false, ARGV("show"));
+	CHECK(ret == 0 && has(out, "\ntunnel: down, no active server, fail closed\n", "show down"),
+	      "show: a tunnel without an active server");
+	k.tunnel.enabled = 0;
+	ret = run(show_main, false, ARGV("show"));
+	CHECK(ret == 0 && has(out, "\ntunnel: disabled\ndns: ", "show disabled"),
+	      "show: a disabled tunnel, one line");
+	populate_tunnel();
+	k.nh = 7;
+	for (size_t i = 3; i < k.nh; i++)
+		k.hosts[i] = (struct nfg_host){ .addr = htonl(0xc0a80010 + i), .rx_bytes = i };
+	ret = run(show_main, false, ARGV("show"));
+	CHECK(ret == 0 && has(out, "top hosts: (all: nfgate show hosts)\n", "show 7 hosts") &&
+	      has(out, "  192.168.0.22       6 B         0 B       6 B\n", "show 7 hosts") &&
+	      !strstr(out, "192.168.0.19 ") && narrow(out, 80, 24),
+	      "show: the top 5 hosts of 7, a pointer to show hosts; still one screen");
+	k.nh = 3;
+	/* "1m 5s ago" and 650xx ms: stamped again, the checks above may take a second */
+	k.ups[0].health_since_ms = now_boottime_ms() - 65000;
+	ret = run(show_main, true, ARGV("show"));
+	CHECK(ret == 0 && valid_json(out) &&
+	      has(out, "  \"top_hosts\": [\n    {\n      \"address\": \"192.168.0.10\",", "show -j") &&
+	      has(out, "  ],\n  \"tunnel\": {\n    \"enabled\": true,\n    \"state\": \"up\",",
+		  "show -j tunnel") &&
+	      has(out, "    \"active\": \"ss1\",\n    \"active_index\": 1,", "show -j tunnel") &&
+	      has(out, "    \"flows\": 3,\n", "show -j tunnel") &&
+	      has(out, "      \"bypass\": {\n        \"prefixes\": 8001,", "show -j tunnel") &&
+	      has(out, "  },\n  \"stats\": {\n", "show -j tunnel"),
+	      "show -j: the tunnel object (as show -j tunnel's) between top_hosts and stats");
+	k.has_tunnel = false;
+	ret = run(show_main, true, ARGV("show"));
+	CHECK(ret == 0 && valid_json(out) && has(out, "\n  \"tunnel\": null,\n", "show -j none"),
+	      "show -j without a tunnel: tunnel null");
 	/* "1m 5s ago" and 650xx ms: stamped again, the checks above may take a second */
 	k.ups[0].health_since_ms = now_boottime_ms() - 65000;
 	ret = run(show_main, true, ARGV("show"));
