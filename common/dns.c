@@ -15,6 +15,13 @@
 
 #include "dns.h"
 
+#ifdef NG_DNS_TESTING
+int ng_dns_last_path;
+#define PATH(p)	(ng_dns_last_path = NG_DNS_PATH_##p)
+#else
+#define PATH(p)	do { } while (0)
+#endif
+
 static inline u16 rd16(const u8 *p)
 {
 	return (u16)(p[0] << 8 | p[1]);
@@ -173,6 +180,53 @@ static inline u64 ld64_tail(const u8 *s, unsigned int rem)
 }
 
 /*
+ * Store the question name, n bytes at NG_DNS_HDR_LEN (its labels already
+ * checked), lowercased, in out (NG_DNS_MAX_NAME + 1 bytes: whole words are
+ * stored). Returns its hash. The message must hold whole words up to the
+ * name's last: NG_DNS_HDR_LEN + round_up(n, 8) <= len (qname_store() is
+ * for any message).
+ */
+static __always_inline u32 qname_store_words(const u8 *p, unsigned int n,
+					     u8 *out)
+{
+	u64 h = HASH_BASIS, w;
+	unsigned int i;
+
+	p += NG_DNS_HDR_LEN;
+	for (i = 0; i + 8 < n; i += 8) {
+		w = lc64(ld64(p + i));
+		st64(out + i, w);
+		h = hash_word(h, w);
+	}
+	/* The last 1..8 bytes, masked. */
+	w = lc64(ld64(p + i) & (~0ull >> (64 - 8 * (n - i))));
+	st64(out + i, w);
+	h = hash_word(h, w);
+	return hash_fold(h);
+}
+
+static u32 qname_store(const u8 *p, unsigned int len, unsigned int n, u8 *out)
+{
+	u64 h = HASH_BASIS, w;
+	unsigned int i;
+
+	if (NG_DNS_HDR_LEN + ((n + 7) & ~7u) <= len)
+		return qname_store_words(p, n, out);
+	p += NG_DNS_HDR_LEN;
+	for (i = 0; i + 8 <= n; i += 8) {
+		w = lc64(ld64(p + i));
+		st64(out + i, w);
+		h = hash_word(h, w);
+	}
+	if (i < n) {
+		w = lc64(ld64_tail(p + i, n - i));
+		st64(out + i, w);
+		h = hash_word(h, w);
+	}
+	return hash_fold(h);
+}
+
+/*
  * Read the question name at NG_DNS_HDR_LEN: copy it, lowercased, to out
  * (NG_DNS_MAX_NAME + 1 bytes: whole words are stored) and hash it. It can
  * hold no pointer: one would have to point below its own start, into the
@@ -181,8 +235,7 @@ static inline u64 ld64_tail(const u8 *s, unsigned int rem)
  */
 static int qname_read(const u8 *p, unsigned int len, u8 *out, u32 *hashp)
 {
-	unsigned int off = NG_DNS_HDR_LEN, n, i;
-	u64 h = HASH_BASIS, w;
+	unsigned int off = NG_DNS_HDR_LEN, n;
 	u8 c;
 
 	do {
@@ -196,23 +249,7 @@ static int qname_read(const u8 *p, unsigned int len, u8 *out, u32 *hashp)
 			return -NG_DNS_ENAMELEN;
 	} while (c);
 	n = off - NG_DNS_HDR_LEN;
-	p += NG_DNS_HDR_LEN;
-	for (i = 0; i + 8 <= n; i += 8) {
-		w = lc64(ld64(p + i));
-		st64(out + i, w);
-		h = hash_word(h, w);
-	}
-	if (i < n) {
-		/* Read a whole word if the message has it, then mask. */
-		if (off - n + i + 8 <= len)
-			w = ld64(p + i) & (~0ull >> (64 - 8 * (n - i)));
-		else
-			w = ld64_tail(p + i, n - i);
-		w = lc64(w);
-		st64(out + i, w);
-		h = hash_word(h, w);
-	}
-	*hashp = hash_fold(h);
+	*hashp = qname_store(p, len, n, out);
 	return n;
 }
 
@@ -257,59 +294,39 @@ static bool name_eq(const u8 *p, unsigned int len, unsigned int a,
 	return false;
 }
 
-int ng_dns_parse_ex(const u8 *p, unsigned int len, struct ng_dns_msg *m,
-		    unsigned int opts)
+/*
+ * Where a walk of the RRs stands: what walk_rrs() needs to go on from the
+ * RR at off, as if it had walked the ones before itself.
+ */
+struct rr_walk {
+	unsigned int off;	/* the next RR */
+	unsigned int i;		/* its index, all sections together */
+	unsigned int status;	/* NG_DNS_S_* so far */
+	unsigned int n_rr;	/* RRs walked so far */
+	unsigned int tgt;	/* the chain's name (its first label), 0: none */
+	u32 min_ttl;		/* of the answers so far, ~0 if none */
+	struct name_memo memo[2];	/* the qname, the last CNAME target */
+};
+
+/*
+ * Walk the RRs from w->i to the last (m's header members set, and its
+ * answer members as the RRs before w->i left them), then set the members
+ * that the walk ends with. Returns 0 or a negative error.
+ */
+static __always_inline int walk_rrs(const u8 *p, unsigned int len,
+				    struct ng_dns_msg *m, unsigned int opts,
+				    const struct rr_walk *w)
 {
-	unsigned int off, i, an, ns, total, owner, rd, type, class, rdlen;
-	unsigned int flags, status = 0, n_rr = 0, tgt = 0, t;
-	struct name_memo memo[2] = { { 0 } };
+	unsigned int off = w->off, i, an = m->ancount, ns = m->nscount;
+	unsigned int total = an + ns + m->arcount, flags = m->flags;
+	unsigned int owner, rd, type, class, rdlen, t;
+	unsigned int status = w->status, n_rr = w->n_rr, tgt = w->tgt;
+	struct name_memo memo[2] = { w->memo[0], w->memo[1] };
 	const struct name_memo *e;
-	u32 ttl, min_ttl = ~0u;
+	u32 ttl, min_ttl = w->min_ttl;
 	int r;
 
-	if (len < NG_DNS_HDR_LEN)
-		return -NG_DNS_ETRUNC;
-	if (len > NG_DNS_MAX_MSG)
-		return -NG_DNS_EMSGLEN;
-	memset(m, 0, offsetof(struct ng_dns_msg, a_ttl));
-	flags = rd16(p + 2);
-	an = rd16(p + 6);
-	ns = rd16(p + 8);
-	total = an + ns + rd16(p + 10);
-	m->id = rd16(p);
-	m->flags = flags;
-	m->qdcount = rd16(p + 4);
-	m->ancount = an;
-	m->nscount = ns;
-	m->arcount = rd16(p + 10);
-	m->rcode = NG_DNS_RCODE(flags);
-	if (opts & NG_DNS_PARSE_QUERY)
-		status = NG_DNS_S_QUERY_ONLY;
-	if (m->qdcount > 1)
-		return -NG_DNS_ECOUNT;
-	if (NG_DNS_HDR_LEN + 5 * m->qdcount + 11 * total > len &&
-	    !(flags & NG_DNS_FLAG_TC))
-		return -NG_DNS_ECOUNT;
-
-	off = NG_DNS_HDR_LEN;
-	if (m->qdcount) {
-		r = qname_read(p, len, m->qname, &m->qname_hash);
-		if (r < 0)
-			return r;
-		m->qname_len = r;
-		off += r;
-		if (off + 4 > len)
-			return -NG_DNS_ETRUNC;
-		m->qtype = rd16(p + off);
-		m->qclass = rd16(p + off + 2);
-		off += 4;
-		tgt = NG_DNS_HDR_LEN;
-		memo[0].off = tgt;
-		memo[0].first = tgt;
-		memo[0].len = r;
-	}
-
-	for (i = 0; i < total; i++) {
+	for (i = w->i; i < total; i++) {
 		if (i == NG_DNS_MAX_RRS) {
 			status |= NG_DNS_S_CAPPED;
 			break;
@@ -425,6 +442,251 @@ int ng_dns_parse_ex(const u8 *p, unsigned int len, struct ng_dns_msg *m,
 	m->end = off;
 	m->min_ttl = m->n_ans ? min_ttl : 0;
 	return 0;
+}
+
+/* The full parser: every message, every rule of dns.h. */
+static int parse_full(const u8 *p, unsigned int len, struct ng_dns_msg *m,
+		      unsigned int opts)
+{
+	struct rr_walk w = { .off = NG_DNS_HDR_LEN, .min_ttl = ~0u };
+	unsigned int flags, an, ns, total;
+	int r;
+
+	if (len < NG_DNS_HDR_LEN)
+		return -NG_DNS_ETRUNC;
+	if (len > NG_DNS_MAX_MSG)
+		return -NG_DNS_EMSGLEN;
+	memset(m, 0, offsetof(struct ng_dns_msg, a_ttl));
+	flags = rd16(p + 2);
+	an = rd16(p + 6);
+	ns = rd16(p + 8);
+	total = an + ns + rd16(p + 10);
+	m->id = rd16(p);
+	m->flags = flags;
+	m->qdcount = rd16(p + 4);
+	m->ancount = an;
+	m->nscount = ns;
+	m->arcount = rd16(p + 10);
+	m->rcode = NG_DNS_RCODE(flags);
+	if (opts & NG_DNS_PARSE_QUERY)
+		w.status = NG_DNS_S_QUERY_ONLY;
+	if (m->qdcount > 1)
+		return -NG_DNS_ECOUNT;
+	if (NG_DNS_HDR_LEN + 5 * m->qdcount + 11 * total > len &&
+	    !(flags & NG_DNS_FLAG_TC))
+		return -NG_DNS_ECOUNT;
+
+	if (m->qdcount) {
+		r = qname_read(p, len, m->qname, &m->qname_hash);
+		if (r < 0)
+			return r;
+		m->qname_len = r;
+		w.off += r;
+		if (w.off + 4 > len)
+			return -NG_DNS_ETRUNC;
+		m->qtype = rd16(p + w.off);
+		m->qclass = rd16(p + w.off + 2);
+		w.off += 4;
+		w.tgt = NG_DNS_HDR_LEN;
+		w.memo[0].off = NG_DNS_HDR_LEN;
+		w.memo[0].first = NG_DNS_HDR_LEN;
+		w.memo[0].len = r;
+	}
+	return walk_rrs(p, len, m, opts, &w);
+}
+
+/*
+ * The fast path, for what servers send: one question, and RRs whose owner
+ * is a pointer to the qname (0xc0 0x0c) or the root, each either an answer
+ * of type A or AAAA (class IN), an OPT record in the additional section, or
+ * an authority or additional RR (walked only). Returns 1 if the message is
+ * not of this shape up to its question (the caller parses it with
+ * parse_full()). From the first RR that is not of this shape on, the walk
+ * is walk_rrs()'s. Everything the fast path accepts, parse_full() would
+ * accept the same way: it checks the same rules on fewer cases, and leaves
+ * to parse_full() or walk_rrs() every case where one of them fails or
+ * needs more than the cases above.
+ */
+static int parse_fast(const u8 *p, unsigned int len, struct ng_dns_msg *m,
+		      unsigned int opts)
+{
+	unsigned int off, lim, c, n, i, rr, an, anns, total, flags, rdlen, rd;
+	unsigned int status, n_a = 0, n_aaaa = 0;
+	u32 ttl, min_ttl = ~0u;
+	struct rr_walk w;
+	bool root;
+
+	if (len < NG_DNS_HDR_LEN + 5 || len > NG_DNS_MAX_MSG ||
+	    rd16(p + 4) != 1)
+		return 1;
+	flags = rd16(p + 2);
+	an = rd16(p + 6);
+	anns = an + rd16(p + 8);
+	total = anns + rd16(p + 10);
+	if (NG_DNS_HDR_LEN + 5 + 11 * total > len &&
+	    !(flags & NG_DNS_FLAG_TC))
+		return 1;
+
+	/*
+	 * The question name: labels only, the next one always inside the
+	 * message, the name at most NG_DNS_MAX_NAME long.
+	 */
+	lim = len < NG_DNS_HDR_LEN + NG_DNS_MAX_NAME + 1 ?
+	      len : NG_DNS_HDR_LEN + NG_DNS_MAX_NAME + 1;
+	off = NG_DNS_HDR_LEN;
+	do {
+		c = p[off];
+		if (c >= 64)
+			return 1;
+		off += c + 1;
+		if (off >= lim)
+			return 1;
+	} while (c);
+	if (off + 4 > len)
+		return 1;
+
+	memset(m, 0, offsetof(struct ng_dns_msg, a_ttl));
+	m->id = rd16(p);
+	m->flags = flags;
+	m->qdcount = 1;
+	m->ancount = an;
+	m->nscount = anns - an;
+	m->arcount = total - anns;
+	m->rcode = NG_DNS_RCODE(flags);
+	n = off - NG_DNS_HDR_LEN;
+	m->qname_len = n;
+	if (NG_DNS_HDR_LEN + ((n + 7) & ~7u) <= len)
+		m->qname_hash = qname_store_words(p, n, m->qname);
+	else
+		m->qname_hash = qname_store(p, len, n, m->qname);
+	m->qtype = rd16(p + off);
+	m->qclass = rd16(p + off + 2);
+	off += 4;
+	status = opts & NG_DNS_PARSE_QUERY ? NG_DNS_S_QUERY_ONLY : 0;
+
+	/*
+	 * Answers: A and AAAA of class IN owned by the qname (so on the
+	 * chain), their RDATA of the right size. Queries go to walk_rrs().
+	 */
+	for (i = 0; i < an; i++) {
+		rr = off;
+		if (i == NG_DNS_MAX_RRS || off + 12 > len ||
+		    (opts & NG_DNS_PARSE_QUERY) ||
+		    rd16(p + off) != (0xc000 | NG_DNS_HDR_LEN))
+			goto walk;
+		ttl = rd32(p + off + 6);
+		rdlen = rd16(p + off + 10);
+		rd = off + 12;
+		off = rd + rdlen;
+		if (off > len)
+			goto walk;
+		if (ttl > 0x7fffffff)
+			ttl = 0;
+		switch (rd32(p + rr + 2)) {
+		case NG_DNS_T_A << 16 | NG_DNS_C_IN:
+			if (rdlen != 4)
+				goto walk;
+			if (n_a < NG_DNS_MAX_ADDRS) {
+				memcpy(&m->a[n_a], p + rd, 4);
+				m->a_ttl[n_a] = ttl;
+			}
+			n_a++;
+			break;
+		case NG_DNS_T_AAAA << 16 | NG_DNS_C_IN:
+			if (rdlen != 16)
+				goto walk;
+			if (n_aaaa < NG_DNS_MAX_ADDRS) {
+				memcpy(m->aaaa[n_aaaa], p + rd, 16);
+				m->aaaa_ttl[n_aaaa] = ttl;
+			}
+			n_aaaa++;
+			break;
+		default:
+			goto walk;
+		}
+		if (ttl < min_ttl)
+			min_ttl = ttl;
+	}
+
+	/*
+	 * Authority and additional: walked, owner the qname or the root;
+	 * an OPT record is decoded (additional only, once, owner the root).
+	 */
+	for (; i < total; i++) {
+		rr = off;
+		if (i == NG_DNS_MAX_RRS || off + 11 > len)
+			goto walk;
+		root = !p[off];
+		if (root)
+			off++;
+		else if (rd16(p + off) == (0xc000 | NG_DNS_HDR_LEN))
+			off += 2;
+		else
+			goto walk;
+		if (off + 10 > len)
+			goto walk;
+		rdlen = rd16(p + off + 8);
+		rd = off + 10;
+		if (rd16(p + off) == NG_DNS_T_OPT) {
+			if (i < anns || (status & NG_DNS_S_EDNS) || !root)
+				goto walk;
+			status |= NG_DNS_S_EDNS;
+			ttl = rd32(p + off + 4);
+			m->edns_udp_size = rd16(p + off + 2);
+			m->edns_ext_rcode = ttl >> 24;
+			m->edns_version = ttl >> 16;
+			m->edns_flags = ttl;
+			m->rcode |= (ttl >> 24) << 4;
+		}
+		off = rd + rdlen;
+		if (off > len)
+			goto walk;
+	}
+	m->n_ans = n_a + n_aaaa;
+	m->n_a = n_a;
+	m->n_aaaa = n_aaaa;
+	m->status = status;
+	m->n_rr = total;
+	m->end = off;
+	m->min_ttl = n_a + n_aaaa ? min_ttl : 0;
+	PATH(FAST);
+	return 0;
+
+walk:
+	/* From the RR at rr on, as parse_full() would go on. */
+	m->n_ans = n_a + n_aaaa;
+	m->n_a = n_a;
+	m->n_aaaa = n_aaaa;
+	w.off = rr;
+	w.i = i;
+	w.status = status;
+	w.n_rr = i;
+	w.tgt = NG_DNS_HDR_LEN;
+	w.min_ttl = min_ttl;
+	w.memo[0].off = NG_DNS_HDR_LEN;
+	w.memo[0].first = NG_DNS_HDR_LEN;
+	w.memo[0].len = n;
+	w.memo[0].hops = 0;
+	w.memo[1].off = 0;
+	w.memo[1].first = 0;
+	w.memo[1].len = 0;
+	w.memo[1].hops = 0;
+	PATH(WALK);
+	return walk_rrs(p, len, m, opts, &w);
+}
+
+int ng_dns_parse_ex(const u8 *p, unsigned int len, struct ng_dns_msg *m,
+		    unsigned int opts)
+{
+	int r;
+
+	if (!(opts & NG_DNS_PARSE_FULL)) {
+		r = parse_fast(p, len, m, opts);
+		if (r <= 0)
+			return r;
+	}
+	PATH(FULL);
+	return parse_full(p, len, m, opts);
 }
 
 u32 ng_dns_name_hash(const u8 *name, unsigned int len)

@@ -7,9 +7,11 @@
  * program replaying the files or directories given as arguments.
  *
  * Besides the sanitizers, each input checks invariants: the result is
- * deterministic, in both modes; on success the counts and lengths are
- * within their bounds, the qname is well-formed wire form, the lowercased
- * bytes after the header, and its hash is ng_dns_name_hash() of it, the end lies inside the message, and the
+ * deterministic, in both modes, and the fast path's is the full parser's
+ * (NG_DNS_PARSE_FULL: the same error, or the same message); on success
+ * the counts and lengths are within their bounds, the qname is well-formed
+ * wire form, the lowercased bytes after the header, and its hash is
+ * ng_dns_name_hash() of it, the end lies inside the message, and the
  * stored addresses are the bytes of the message.
  */
 #include <stddef.h>
@@ -19,6 +21,7 @@
 #include <string.h>
 
 #include "../dns.h"
+#include "../tests/dns_same.h"
 
 #define CHECK(c) do {							\
 	if (!(c)) {							\
@@ -43,15 +46,21 @@ static int contains(const u8 *p, size_t n, const u8 *x, size_t xn)
 
 static void check(const u8 *p, size_t n, unsigned int opts)
 {
-	static struct ng_dns_msg m1, m2;
+	static struct ng_dns_msg m1, m2, mf;
 	unsigned int i, l, kept;
-	int r1, r2;
+	int r1, r2, rf;
 
 	memset(&m1, 0xa5, sizeof(m1));
 	memset(&m2, 0x5a, sizeof(m2));
+	memset(&mf, 0x3c, sizeof(mf));
 	r1 = ng_dns_parse_ex(p, n, &m1, opts);
 	r2 = ng_dns_parse_ex(p, n, &m2, opts);
 	CHECK(r1 == r2);
+	/* The fast path says what the full parser says. */
+	rf = ng_dns_parse_ex(p, n, &mf, opts | NG_DNS_PARSE_FULL);
+	CHECK(r1 == rf);
+	if (!r1)
+		CHECK(ng_dns_msg_same(&m1, &mf));
 	CHECK(r1 <= 0 && r1 >= -NG_DNS_EOPT);
 	if (r1)
 		return;

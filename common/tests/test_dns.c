@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../dns.h"
+#include "dns_same.h"
 #include "dns_scapy_msgs.h"
 #include "tap.h"
 
@@ -865,6 +866,186 @@ static void test_scapy(void)
 		  "deterministic");
 }
 
+/*
+ * The fast path against the full parser (NG_DNS_PARSE_FULL): the same
+ * result and the same message, in both modes. *path gets the path the
+ * default parse took (NG_DNS_PATH_*, with opts 0).
+ */
+static int agree(const u8 *b, unsigned int n, int *path)
+{
+	static struct ng_dns_msg f, s;
+	unsigned int opts;
+	int rf, rs;
+
+	for (opts = 0; opts <= NG_DNS_PARSE_QUERY; opts++) {
+		memset(&f, 0xa5, sizeof(f));
+		memset(&s, 0x5a, sizeof(s));
+		rf = parse_ex(b, n, &f, opts);
+		if (path && !opts)
+			*path = ng_dns_last_path;
+		rs = parse_ex(b, n, &s, opts | NG_DNS_PARSE_FULL);
+		if (ng_dns_last_path != NG_DNS_PATH_FULL || rf != rs ||
+		    (!rf && !ng_dns_msg_same(&f, &s)))
+			return 0;
+	}
+	return 1;
+}
+
+/* agree() on every prefix and on every byte changed to a few values. */
+static unsigned int disagreements(const u8 *b, unsigned int n)
+{
+	static const u8 vals[] = { 0, 1, 4, 5, 0x0c, 0x10, 0x1c, 0x29, 0x3f,
+				   0x40, 0x80, 0xc0, 0xff };
+	u8 c[NG_DNS_MAX_NAME * 4];
+	unsigned int i, v, bad = 0;
+
+	if (n > sizeof(c))
+		return 1;
+	for (i = 0; i <= n; i++)
+		bad += !agree(b, i, NULL);
+	for (i = 0; i < n; i++) {
+		memcpy(c, b, n);
+		for (v = 0; v < sizeof(vals) + 2; v++) {
+			c[i] = v < sizeof(vals) ? vals[v] :
+			       v == sizeof(vals) ? b[i] ^ 0x20 : b[i] + 1;
+			bad += !agree(c, n, NULL);
+		}
+	}
+	return bad;
+}
+
+static void test_fast_path(void)
+{
+	static const u8 aaaa[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	unsigned int i, bad = 0, fast = 0;
+	struct mb m;
+	int path;
+
+	/* What the fast path takes whole. */
+	build_a_reply(&m);
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_FAST,
+		  "fast: the typical reply (question, A, OPT)");
+	put_hdr(&m, FL_REPLY | NG_DNS_FLAG_AA, 1, 11, 1, 2);
+	put_q(&m, "Mixed.Case.Example", NG_DNS_T_A);
+	for (i = 0; i < 10; i++) {
+		put_ptr(&m, 12);
+		put_a(&m, i == 3 ? 0x80000000u : 100 + i, 0x0a000000 + i);
+	}
+	put_ptr(&m, 12);
+	put_rrh(&m, NG_DNS_T_AAAA, NG_DNS_C_IN, 50, 16);
+	putbytes(&m, aaaa, 16);
+	put_ptr(&m, 12);			/* authority: walked only */
+	put_rrh(&m, NG_DNS_T_NS, NG_DNS_C_IN, 10, 2);
+	put_ptr(&m, 12);
+	put_ptr(&m, 12);			/* additional, before OPT */
+	put_rrh(&m, 99, NG_DNS_C_IN, 10, 0);
+	put_opt(&m, 4096, 0x01008000);
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_FAST &&
+		  parse(&m) == 0 && msg.n_a == 10 && msg.n_aaaa == 1 &&
+		  msg.a_ttl[3] == 0 && msg.min_ttl == 0 && msg.n_rr == 14 &&
+		  msg.rcode == 0x10 && (msg.status & NG_DNS_S_EDNS),
+		  "fast: 10 A (8 kept), AAAA, authority, additional, OPT");
+	put_hdr(&m, 0, 1, 0, 0, 0);
+	put_q(&m, "a.b", NG_DNS_T_A);		/* no whole word after it */
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_FAST,
+		  "fast: a query without OPT, the name near the end");
+
+	/* The fast path hands the rest of the RRs to the full walk. */
+	build_cname(&m, 0);
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_WALK,
+		  "walk: CNAME chain");
+	put_hdr(&m, FL_REPLY, 1, 1, 0, 1);
+	put_q(&m, "www.example.com", NG_DNS_T_A);
+	put_ptr(&m, 12);
+	put_a(&m, 300, 0x5db8d822);
+	put_ptr(&m, 12);			/* OPT owned by the qname */
+	put_rrh(&m, NG_DNS_T_OPT, 512, 0, 0);
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_WALK &&
+		  parse(&m) == -NG_DNS_EOPT, "walk: OPT not owned by the root");
+	build_a_reply(&m);
+	m.b[7] = 2;				/* OPT in the answers */
+	m.b[11] = 0;
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_WALK &&
+		  parse(&m) == -NG_DNS_EOPT, "walk: OPT in the answers, EOPT");
+	build_a_reply(&m);
+	m.b[11] = 2;
+	put_opt(&m, 512, 0);
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_WALK &&
+		  parse(&m) == -NG_DNS_EOPT, "walk: a second OPT, EOPT");
+	build_a_reply(&m);
+	m.b[10 + 34] = 5;			/* A of 5 bytes (drop OPT) */
+	m.b[11] = 0;
+	m.n -= 10;
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_WALK &&
+		  parse(&m) == -NG_DNS_ERDATA, "walk: A of 5 bytes, ERDATA");
+	m.b[38] = 3;
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_WALK &&
+		  parse(&m) == 0 && msg.n_other == 1, "walk: A of class CH");
+	put_hdr(&m, FL_REPLY, 1, 70, 0, 1);
+	put_q(&m, "many.example", NG_DNS_T_A);
+	for (i = 0; i < 70; i++) {
+		put_ptr(&m, 12);
+		put_a(&m, 1000 - i, 0x0a000000 + i);
+	}
+	put_opt(&m, 1232, 0);
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_WALK &&
+		  parse(&m) == 0 && (msg.status & NG_DNS_S_CAPPED),
+		  "walk: 70 A, capped at 64");
+	build_a_reply(&m);
+	m.b[2] |= NG_DNS_FLAG_TC >> 8;
+	m.b[11] = 3;
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_WALK &&
+		  parse(&m) == 0 && (msg.status & NG_DNS_S_PARTIAL),
+		  "walk: TC, fewer RRs than counted");
+	build_a_reply(&m);
+	tap_check(agree(m.b, m.n, NULL) &&
+		  parse_ex(m.b, m.n, &msg, NG_DNS_PARSE_QUERY) == 0 &&
+		  ng_dns_last_path == NG_DNS_PATH_WALK && msg.n_rr == 2,
+		  "walk: a query with an answer");
+
+	/* The full parser from the start. */
+	put_hdr(&m, FL_REPLY, 0, 0, 0, 1);
+	put_opt(&m, 512, 0);
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_FULL &&
+		  parse(&m) == 0, "full: no question");
+	build_a_reply(&m);
+	m.b[11] = 9;
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_FULL &&
+		  parse(&m) == -NG_DNS_ECOUNT, "full: counts too big, ECOUNT");
+	put_hdr(&m, 0, 1, 0, 0, 0);
+	for (i = 0; i < 4; i++)
+		put_labels(&m, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk");
+	put8(&m, 0);
+	put16(&m, 1);
+	put16(&m, 1);
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_FULL &&
+		  parse(&m) == -NG_DNS_ENAMELEN, "full: a 257-byte name");
+	m.b[12 + 64 * 3] = 61;			/* 255 bytes: fits */
+	memmove(m.b + 12 + 64 * 3 + 62, m.b + 12 + 64 * 4, 5);
+	m.n -= 2;
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_FAST &&
+		  parse(&m) == 0 && msg.qname_len == 255,
+		  "fast: a 255-byte name");
+	build_a_reply(&m);
+	m.b[12] = 0xc0;
+	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_FULL &&
+		  parse(&m) == -NG_DNS_EPTR, "full: a pointer in the qname");
+
+	/* Every message, every prefix, every byte changed. */
+	for (i = 0; i < SCAPY_N_MSGS; i++) {
+		if (agree(scapy_msgs[i].b, scapy_msgs[i].len, &path) &&
+		    path == NG_DNS_PATH_FAST)
+			fast++;
+		bad += disagreements(scapy_msgs[i].b, scapy_msgs[i].len);
+	}
+	build_cname(&m, 3);
+	bad += disagreements(m.b, m.n);
+	tap_check(!bad, "fast path and full parser agree on %u messages, their prefixes and mutations (%u disagree)",
+		  SCAPY_N_MSGS + 1, bad);
+	tap_check(fast >= 4, "the fast path takes %u of the %u scapy messages whole",
+		  fast, SCAPY_N_MSGS);
+}
+
 int main(void)
 {
 	test_a_reply();
@@ -879,5 +1060,6 @@ int main(void)
 	test_pointers();
 	test_counts();
 	test_scapy();
+	test_fast_path();
 	return tap_done();
 }
