@@ -5,19 +5,43 @@
 
 #include "dnsguard.h"
 #include "dns.h"
-
+/* @ttl is more than @slack outside the range of the learned TTLs. */
 static bool ng_dnsg_ttl_off(const struct ng_dnsg_baseline *b, u8 ttl,
 			    u8 slack)
 {
+	return ttl + slack < b->ttl_lo || ttl > b->ttl_hi + slack;
+}
+
+/*
+ * The range of the ring's TTLs after ttl[pos] went from @old to @new: the
+ * old range widened to @new, unless @old was one of its ends and is gone,
+ * which takes a look at them all.
+ */
+static void ng_dnsg_ttl_range(struct ng_dnsg_baseline *b, u8 old, u8 new)
+{
 	unsigned int lo = 255, hi = 0, i;
 
-	for (i = 0; i < b->n; i++) {
+	if (!b->n) {
+		b->ttl_lo = new;
+		b->ttl_hi = new;
+		return;
+	}
+	if (b->n < NG_DNSG_RING || old == new ||
+	    (old > b->ttl_lo && old < b->ttl_hi)) {
+		if (new < b->ttl_lo)
+			b->ttl_lo = new;
+		if (new > b->ttl_hi)
+			b->ttl_hi = new;
+		return;
+	}
+	for (i = 0; i < NG_DNSG_RING; i++) {
 		if (b->ttl[i] < lo)
 			lo = b->ttl[i];
 		if (b->ttl[i] > hi)
 			hi = b->ttl[i];
 	}
-	return ttl + slack < lo || ttl > hi + slack;
+	b->ttl_lo = lo;
+	b->ttl_hi = hi;
 }
 
 /* All recent clean replies agreed on a bit, and @now differs from them. */
@@ -76,12 +100,14 @@ bool ng_dnsg_learnable(u32 signals, const struct ng_dnsg_reply *r)
 enum nfgate_dns_verdict ng_dnsg_verdict(const struct ng_dnsg_cfg *cfg,
 					u32 signals)
 {
+	if (!signals)
+		return NFGATE_DNS_V_PASS;
 	if (signals & NFGATE_DNS_SIG_ADDR)
 		return NFGATE_DNS_V_DROP;
 	if (cfg->drop_score &&
 	    ng_dnsg_nsig(signals) >= cfg->drop_score)
 		return NFGATE_DNS_V_DROP;
-	return signals ? NFGATE_DNS_V_HOLD : NFGATE_DNS_V_PASS;
+	return NFGATE_DNS_V_HOLD;
 }
 
 static void ng_dnsg_learn_rtt(struct ng_dnsg_baseline *b, u32 rtt_us,
@@ -110,20 +136,23 @@ static void ng_dnsg_learn_rtt(struct ng_dnsg_baseline *b, u32 rtt_us,
 void ng_dnsg_learn(struct ng_dnsg_baseline *b, u8 ip_ttl, bool df, bool aa,
 		   u16 ip_len, u32 rtt_us, u64 now_ms)
 {
-	u8 bit = (u8)(1u << b->pos);
-	u8 prev = (u8)(1u << ((b->pos + NG_DNSG_RING - 1) % NG_DNSG_RING));
+	unsigned int pos = b->pos, n = b->n;
+	u8 old = b->ttl[pos], keep = (u8)~(1u << pos);
 
-	ng_dnsg_learn_rtt(b, rtt_us, now_ms);
-	b->ttl[b->pos] = ip_ttl;
+	b->ttl[pos] = ip_ttl;
+	/* The same TTL in place of the same TTL leaves the range as it is. */
+	if (old != ip_ttl || n < NG_DNSG_RING)
+		ng_dnsg_ttl_range(b, old, ip_ttl);
 	/* A big reply's DF says nothing: it keeps the previous sample's. */
-	if (ip_len > NG_DNSG_DF_MAX_LEN)
-		df = b->n ? !!(b->df_bits & prev) : df;
-	b->df_bits = df ? b->df_bits | bit : b->df_bits & (u8)~bit;
-	b->aa_bits = aa ? b->aa_bits | bit : b->aa_bits & (u8)~bit;
+	if (ip_len > NG_DNSG_DF_MAX_LEN && n)
+		df = b->df_bits >> ((pos + NG_DNSG_RING - 1) % NG_DNSG_RING) & 1;
+	b->df_bits = (b->df_bits & keep) | df << pos;
+	b->aa_bits = (b->aa_bits & keep) | aa << pos;
 	b->aa_seen |= aa;
-	b->pos = (b->pos + 1) % NG_DNSG_RING;
-	if (b->n < NG_DNSG_RING)
-		b->n++;
+	b->pos = (pos + 1) % NG_DNSG_RING;
+	if (n < NG_DNSG_RING)
+		b->n = n + 1;
+	ng_dnsg_learn_rtt(b, rtt_us, now_ms);
 }
 
 /* A 32-bit mix (murmur3's finaliser): order-free sums need spread inputs. */

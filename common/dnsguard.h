@@ -99,6 +99,7 @@ struct ng_dnsg_baseline {
 	u8 aa_bits;		/* bit i: sample i had AA */
 	bool aa_seen;		/* a clean reply ever had AA */
 	u8 ttl[NG_DNSG_RING];
+	u8 ttl_lo, ttl_hi;	/* the range of ttl[0..n), kept by learning */
 	/*
 	 * The smallest RTT of this window of NG_DNSG_RTT_WINDOW_MS and of
 	 * the one before (a windowed minimum, as BBR keeps its min RTT): a
