@@ -227,11 +227,11 @@ static u32 qname_store(const u8 *p, unsigned int len, unsigned int n, u8 *out)
 }
 
 /*
- * Read the question name at NG_DNS_HDR_LEN: copy it, lowercased, to out
- * (NG_DNS_MAX_NAME + 1 bytes: whole words are stored) and hash it. It can
- * hold no pointer: one would have to point below its own start, into the
- * header. Its labels are checked first, then it is copied by words.
- * Returns the wire length or a negative error.
+ * Check the question name at NG_DNS_HDR_LEN and, if out, copy it,
+ * lowercased, to out (NG_DNS_MAX_NAME + 1 bytes: whole words are stored)
+ * and hash it. It can hold no pointer: one would have to point below its
+ * own start, into the header. Its labels are checked first, then it is
+ * copied by words. Returns the wire length or a negative error.
  */
 static int qname_read(const u8 *p, unsigned int len, u8 *out, u32 *hashp)
 {
@@ -249,7 +249,8 @@ static int qname_read(const u8 *p, unsigned int len, u8 *out, u32 *hashp)
 			return -NG_DNS_ENAMELEN;
 	} while (c);
 	n = off - NG_DNS_HDR_LEN;
-	*hashp = qname_store(p, len, n, out);
+	if (out)
+		*hashp = qname_store(p, len, n, out);
 	return n;
 }
 
@@ -477,7 +478,9 @@ static int parse_full(const u8 *p, unsigned int len, struct ng_dns_msg *m,
 		return -NG_DNS_ECOUNT;
 
 	if (m->qdcount) {
-		r = qname_read(p, len, m->qname, &m->qname_hash);
+		r = qname_read(p, len,
+			       opts & NG_DNS_PARSE_NO_QNAME ? NULL : m->qname,
+			       &m->qname_hash);
 		if (r < 0)
 			return r;
 		m->qname_len = r;
@@ -555,7 +558,9 @@ static int parse_fast(const u8 *p, unsigned int len, struct ng_dns_msg *m,
 	m->rcode = NG_DNS_RCODE(flags);
 	n = off - NG_DNS_HDR_LEN;
 	m->qname_len = n;
-	if (NG_DNS_HDR_LEN + ((n + 7) & ~7u) <= len)
+	if (opts & NG_DNS_PARSE_NO_QNAME)
+		;
+	else if (NG_DNS_HDR_LEN + ((n + 7) & ~7u) <= len)
 		m->qname_hash = qname_store_words(p, n, m->qname);
 	else
 		m->qname_hash = qname_store(p, len, n, m->qname);
@@ -687,6 +692,12 @@ int ng_dns_parse_ex(const u8 *p, unsigned int len, struct ng_dns_msg *m,
 	}
 	PATH(FULL);
 	return parse_full(p, len, m, opts);
+}
+
+void ng_dns_parse_qname(const u8 *p, unsigned int len, struct ng_dns_msg *m)
+{
+	if (m->qname_len)
+		m->qname_hash = qname_store(p, len, m->qname_len, m->qname);
 }
 
 u32 ng_dns_name_hash(const u8 *name, unsigned int len)

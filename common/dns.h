@@ -153,10 +153,12 @@ enum {
  * What one message says. All numbers are in host order except the A
  * addresses (network order, as in an IPv4 header) and the AAAA bytes.
  * On success every scalar member is set; of the arrays only the first
- * min(n_a, NG_DNS_MAX_ADDRS) entries of a[] / a_ttl[] (likewise AAAA) and the
- * first qname_len bytes of qname[] are written. After an error the contents
- * are unspecified. The struct is 524 bytes (x86-64): in the kernel keep it
- * per-CPU or in some other scratch space, not on the stack.
+ * min(n_a, NG_DNS_MAX_ADDRS) entries of a[] / a_ttl[] (likewise AAAA) and
+ * the first qname_len bytes of qname[] are written (with
+ * NG_DNS_PARSE_NO_QNAME, qname_hash is 0 and qname[] unwritten until
+ * ng_dns_parse_qname()). After an error the contents are unspecified. The
+ * struct is 524 bytes (x86-64): in the kernel keep it per-CPU or in some
+ * other scratch space, not on the stack.
  */
 struct ng_dns_msg {
 	/* Header. */
@@ -204,6 +206,7 @@ struct ng_dns_msg {
 
 #define NG_DNS_PARSE_QUERY	0x1	/* don't decode answers (egress) */
 #define NG_DNS_PARSE_FULL	0x2	/* no fast path (the tests compare) */
+#define NG_DNS_PARSE_NO_QNAME	0x4	/* check the qname, don't store it */
 
 /*
  * Parse pkt[0..len) (the UDP payload, or a TCP message without its length
@@ -220,6 +223,16 @@ int ng_dns_parse_ex(const u8 *pkt, unsigned int len, struct ng_dns_msg *m,
 enum { NG_DNS_PATH_FAST = 1, NG_DNS_PATH_WALK, NG_DNS_PATH_FULL };
 extern int ng_dns_last_path;
 #endif
+
+/*
+ * After ng_dns_parse_ex(pkt, len, m, NG_DNS_PARSE_NO_QNAME) succeeded:
+ * store the question name and its hash in m as the parse would have
+ * (qname[] and qname_hash; every other member was set already). The
+ * parse checked the name; storing it, lowercased and hashed, is most of
+ * what a question costs, and a caller that needs it only now and then
+ * (the module's reply check: for its reports) leaves it to this.
+ */
+void ng_dns_parse_qname(const u8 *pkt, unsigned int len, struct ng_dns_msg *m);
 
 static inline int ng_dns_parse(const u8 *pkt, unsigned int len,
 			       struct ng_dns_msg *m)

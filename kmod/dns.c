@@ -211,25 +211,37 @@ static bool nfgate_dns_udp(struct sk_buff *skb, bool reply,
 }
 
 /*
- * Parse the DNS message of @skb (UDP from or to port 53) into @m, using
- * @buf (NFGATE_DNS_BUF bytes) when it is not in the linear area. A reply
- * bigger than @buf is linearized first (@linearize). False if it is not a
- * DNS message or does not parse.
+ * The DNS message of @skb (UDP from or to port 53) and its length (*@lenp),
+ * in the linear area or copied to @buf (NFGATE_DNS_BUF bytes). A reply
+ * bigger than @buf is linearized first (@linearize). NULL if it is not a
+ * DNS message.
+ */
+static const u8 *nfgate_dns_msg(struct sk_buff *skb, bool reply,
+				bool linearize, u8 *buf, unsigned int *lenp)
+{
+	unsigned int off, len;
+
+	if (!nfgate_dns_udp(skb, reply, &off, &len))
+		return NULL;
+	*lenp = len;
+	if (len <= NFGATE_DNS_BUF)
+		return skb_header_pointer(skb, off, len, buf);
+	if (linearize && !skb_linearize(skb))
+		return skb->data + off;
+	return NULL;
+}
+
+/*
+ * Parse the DNS message of @skb into @m (nfgate_dns_msg()). False if it is
+ * not a DNS message or does not parse.
  */
 static bool nfgate_dns_parse(struct sk_buff *skb, bool reply, bool linearize,
 			     struct ng_dns_msg *m, u8 *buf)
 {
-	unsigned int off, len;
+	unsigned int len;
 	const u8 *p;
 
-	if (!nfgate_dns_udp(skb, reply, &off, &len))
-		return false;
-	if (len <= NFGATE_DNS_BUF)
-		p = skb_header_pointer(skb, off, len, buf);
-	else if (linearize && !skb_linearize(skb))
-		p = skb->data + off;
-	else
-		p = NULL;
+	p = nfgate_dns_msg(skb, reply, linearize, buf, &len);
 	if (!p)
 		return false;
 	if (reply)
@@ -431,6 +443,8 @@ unsigned int nfgate_dns_reply(struct nfgate_net *nn, struct sk_buff *skb,
 	struct ng_dnsg_reply r;
 	struct nfgate_dnsq *q;
 	struct nf_conn *ct;
+	unsigned int len;
+	const u8 *p;
 	u8 mode, v;
 
 	if (!dns || (READ_ONCE(dns->c.mode) == NFGATE_DNS_OFF &&
@@ -446,7 +460,10 @@ unsigned int nfgate_dns_reply(struct nfgate_net *nn, struct sk_buff *skb,
 	local_bh_disable();
 	sc = this_cpu_ptr(nfgate_dns_scratch);
 	nfgate_stat_inc(nn, NFGATE_STAT_DNS_REPLIES);
-	if (!nfgate_dns_parse(skb, true, true, &sc->m[0], sc->buf)) {
+	/* The question name is checked, and stored below if need be. */
+	p = nfgate_dns_msg(skb, true, true, sc->buf, &len);
+	if (!p || ng_dns_parse_ex(p, len, &sc->m[0], NG_DNS_PARSE_NO_QNAME) ||
+	    !(sc->m[0].flags & NG_DNS_FLAG_QR)) {
 		nfgate_stat_inc(nn, NFGATE_STAT_DNS_MALFORMED);
 		goto out;
 	}
@@ -479,6 +496,13 @@ unsigned int nfgate_dns_reply(struct nfgate_net *nn, struct sk_buff *skb,
 	r.m = s.m;
 	b = nfgate_dns_baseline(dns, q->resolver);
 	s.fp.sig = ng_dnsg_signals(&dns->c.g, b, &r);
+	/*
+	 * The question name is for the reports, which only a reply with
+	 * signals or a second reply to a query can get: stored for those,
+	 * while p still holds this reply (a held one is parsed into sc->buf).
+	 */
+	if (s.fp.sig || q->passed || q->held)
+		ng_dns_parse_qname(p, len, &sc->m[0]);
 
 	if (q->passed) {
 		/*

@@ -8,11 +8,12 @@
  *
  * Besides the sanitizers, each input checks invariants: the result is
  * deterministic, in both modes, and the fast path's is the full parser's
- * (NG_DNS_PARSE_FULL: the same error, or the same message); on success
- * the counts and lengths are within their bounds, the qname is well-formed
- * wire form, the lowercased bytes after the header, and its hash is
- * ng_dns_name_hash() of it, the end lies inside the message, and the
- * stored addresses are the bytes of the message.
+ * (NG_DNS_PARSE_FULL: the same error, or the same message), as is the
+ * question name stored later (NG_DNS_PARSE_NO_QNAME, ng_dns_parse_qname());
+ * on success the counts and lengths are within their bounds, the qname is
+ * well-formed wire form, the lowercased bytes after the header, and its
+ * hash is ng_dns_name_hash() of it, the end lies inside the message, and
+ * the stored addresses are the bytes of the message.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +62,15 @@ static void check(const u8 *p, size_t n, unsigned int opts)
 	CHECK(r1 == rf);
 	if (!r1)
 		CHECK(ng_dns_msg_same(&m1, &mf));
+	/* The question name stored later is the one stored at once. */
+	memset(&mf, 0x3c, sizeof(mf));
+	rf = ng_dns_parse_ex(p, n, &mf, opts | NG_DNS_PARSE_NO_QNAME);
+	CHECK(r1 == rf);
+	if (!r1) {
+		CHECK(!mf.qname_hash);
+		ng_dns_parse_qname(p, n, &mf);
+		CHECK(ng_dns_msg_same(&m1, &mf));
+	}
 	CHECK(r1 <= 0 && r1 >= -NG_DNS_EOPT);
 	if (r1)
 		return;

@@ -13,7 +13,12 @@
  * in the same order, without the kernel's parts (the query table, the
  * resolver's slot, the lock, the counters, the skb):
  *
- *   ng_dns_parse()             the reply (nfgate_dns_parse)
+ *   ng_dns_parse_ex()          the reply, its question name checked but
+ *                              not stored (NG_DNS_PARSE_NO_QNAME), as
+ *                              nfgate_dns_reply() parses it; the module
+ *                              stores the name (ng_dns_parse_qname()) only
+ *                              when a report may follow: signals, or
+ *                              another reply to the query seen already
  *   ng_dnsg_answer_hash()      its answers' summary (nfgate_dns_fp_init)
  *   ng_addrset_contains()      each A answer in the forged set, each AAAA
  *                              against the IPv6 prefixes (nfgate_dns_in_set)
@@ -121,11 +126,14 @@ u32 ng_bench_dnsguard_check(const u8 *pkt, unsigned int len, u64 now_ms)
 	};
 	u32 ahash, sig, v;
 
-	if (ng_dns_parse(pkt, len, &msg) || !(msg.flags & NG_DNS_FLAG_QR))
+	if (ng_dns_parse_ex(pkt, len, &msg, NG_DNS_PARSE_NO_QNAME) ||
+	    !(msg.flags & NG_DNS_FLAG_QR))
 		return ~0u;
 	ahash = ng_dnsg_answer_hash(&msg);
 	r.in_set = in_set(&msg);
 	sig = ng_dnsg_signals(&cfg, &base, &r);
+	if (sig)	/* for the reports (the module: or passed, or held) */
+		ng_dns_parse_qname(pkt, len, &msg);
 	v = ng_dnsg_verdict(&cfg, sig);
 	if (!sig)
 		ng_dnsg_learn(&base, r.ip_ttl, r.df,
