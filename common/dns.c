@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#define noinline __attribute_noinline__
 #endif
 
 #include "dns.h"
@@ -445,14 +446,23 @@ static __always_inline int walk_rrs(const u8 *p, unsigned int len,
 	return 0;
 }
 
+/* walk_rrs() for the fast path, out of its way. */
+static noinline int walk_on(const u8 *p, unsigned int len,
+			    struct ng_dns_msg *m, unsigned int opts,
+			    const struct rr_walk *w)
+{
+	return walk_rrs(p, len, m, opts, w);
+}
+
 /* The full parser: every message, every rule of dns.h. */
-static int parse_full(const u8 *p, unsigned int len, struct ng_dns_msg *m,
+static noinline int parse_full(const u8 *p, unsigned int len, struct ng_dns_msg *m,
 		      unsigned int opts)
 {
 	struct rr_walk w = { .off = NG_DNS_HDR_LEN, .min_ttl = ~0u };
 	unsigned int flags, an, ns, total;
 	int r;
 
+	PATH(FULL);
 	if (len < NG_DNS_HDR_LEN)
 		return -NG_DNS_ETRUNC;
 	if (len > NG_DNS_MAX_MSG)
@@ -502,16 +512,15 @@ static int parse_full(const u8 *p, unsigned int len, struct ng_dns_msg *m,
  * The fast path, for what servers send: one question, and RRs whose owner
  * is a pointer to the qname (0xc0 0x0c) or the root, each either an answer
  * of type A or AAAA (class IN), an OPT record in the additional section, or
- * an authority or additional RR (walked only). Returns 1 if the message is
- * not of this shape up to its question (the caller parses it with
- * parse_full()). From the first RR that is not of this shape on, the walk
- * is walk_rrs()'s. Everything the fast path accepts, parse_full() would
- * accept the same way: it checks the same rules on fewer cases, and leaves
- * to parse_full() or walk_rrs() every case where one of them fails or
- * needs more than the cases above.
+ * an authority or additional RR (walked only). A message not of this shape
+ * up to its question is parsed by parse_full(); from the first RR that is
+ * not of this shape on, the walk is walk_rrs()'s. Everything the fast path
+ * accepts, parse_full() would accept the same way: it checks the same
+ * rules on fewer cases, and leaves to parse_full() or walk_rrs() every
+ * case where one of them fails or needs more than the cases above.
  */
-static int parse_fast(const u8 *p, unsigned int len, struct ng_dns_msg *m,
-		      unsigned int opts)
+int ng_dns_parse_ex(const u8 *p, unsigned int len, struct ng_dns_msg *m,
+		    unsigned int opts)
 {
 	unsigned int off, lim, c, n, i, rr, an, anns, total, flags, rdlen, rd;
 	unsigned int status, n_a = 0, n_aaaa = 0;
@@ -519,16 +528,16 @@ static int parse_fast(const u8 *p, unsigned int len, struct ng_dns_msg *m,
 	struct rr_walk w;
 	bool root;
 
-	if (len < NG_DNS_HDR_LEN + 5 || len > NG_DNS_MAX_MSG ||
-	    rd16(p + 4) != 1)
-		return 1;
+	if ((opts & NG_DNS_PARSE_FULL) || len < NG_DNS_HDR_LEN + 5 ||
+	    len > NG_DNS_MAX_MSG || rd16(p + 4) != 1)
+		goto full;
 	flags = rd16(p + 2);
 	an = rd16(p + 6);
 	anns = an + rd16(p + 8);
 	total = anns + rd16(p + 10);
 	if (NG_DNS_HDR_LEN + 5 + 11 * total > len &&
 	    !(flags & NG_DNS_FLAG_TC))
-		return 1;
+		goto full;
 
 	/*
 	 * The question name: labels only, the next one always inside the
@@ -540,13 +549,13 @@ static int parse_fast(const u8 *p, unsigned int len, struct ng_dns_msg *m,
 	do {
 		c = p[off];
 		if (c >= 64)
-			return 1;
+			goto full;
 		off += c + 1;
 		if (off >= lim)
-			return 1;
+			goto full;
 	} while (c);
 	if (off + 4 > len)
-		return 1;
+		goto full;
 
 	memset(m, 0, offsetof(struct ng_dns_msg, a_ttl));
 	m->id = rd16(p);
@@ -677,20 +686,9 @@ walk:
 	w.memo[1].len = 0;
 	w.memo[1].hops = 0;
 	PATH(WALK);
-	return walk_rrs(p, len, m, opts, &w);
-}
+	return walk_on(p, len, m, opts, &w);
 
-int ng_dns_parse_ex(const u8 *p, unsigned int len, struct ng_dns_msg *m,
-		    unsigned int opts)
-{
-	int r;
-
-	if (!(opts & NG_DNS_PARSE_FULL)) {
-		r = parse_fast(p, len, m, opts);
-		if (r <= 0)
-			return r;
-	}
-	PATH(FULL);
+full:
 	return parse_full(p, len, m, opts);
 }
 

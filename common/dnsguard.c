@@ -5,6 +5,11 @@
 
 #include "dnsguard.h"
 #include "dns.h"
+
+#ifndef __KERNEL__
+#define noinline __attribute_noinline__
+#endif
+
 /* @ttl is more than @slack outside the range of the learned TTLs. */
 static bool ng_dnsg_ttl_off(const struct ng_dnsg_baseline *b, u8 ttl,
 			    u8 slack)
@@ -13,20 +18,21 @@ static bool ng_dnsg_ttl_off(const struct ng_dnsg_baseline *b, u8 ttl,
 }
 
 /*
- * The range of the ring's TTLs after ttl[pos] went from @old to @new: the
- * old range widened to @new, unless @old was one of its ends and is gone,
- * which takes a look at them all.
+ * The range of the ring's TTLs after ttl[pos] went from @old to @new, the
+ * ring holding @n samples before: the old range widened to @new, unless
+ * @old was one of its ends and is gone, which takes a look at them all.
  */
-static void ng_dnsg_ttl_range(struct ng_dnsg_baseline *b, u8 old, u8 new)
+static noinline void ng_dnsg_ttl_range(struct ng_dnsg_baseline *b,
+				       unsigned int n, u8 old, u8 new)
 {
 	unsigned int lo = 255, hi = 0, i;
 
-	if (!b->n) {
+	if (!n) {
 		b->ttl_lo = new;
 		b->ttl_hi = new;
 		return;
 	}
-	if (b->n < NG_DNSG_RING || old == new ||
+	if (n < NG_DNSG_RING || old == new ||
 	    (old > b->ttl_lo && old < b->ttl_hi)) {
 		if (new < b->ttl_lo)
 			b->ttl_lo = new;
@@ -139,10 +145,7 @@ void ng_dnsg_learn(struct ng_dnsg_baseline *b, u8 ip_ttl, bool df, bool aa,
 	unsigned int pos = b->pos, n = b->n;
 	u8 old = b->ttl[pos], keep = (u8)~(1u << pos);
 
-	b->ttl[pos] = ip_ttl;
-	/* The same TTL in place of the same TTL leaves the range as it is. */
-	if (old != ip_ttl || n < NG_DNSG_RING)
-		ng_dnsg_ttl_range(b, old, ip_ttl);
+	ng_dnsg_learn_rtt(b, rtt_us, now_ms);
 	/* A big reply's DF says nothing: it keeps the previous sample's. */
 	if (ip_len > NG_DNSG_DF_MAX_LEN && n)
 		df = b->df_bits >> ((pos + NG_DNSG_RING - 1) % NG_DNSG_RING) & 1;
@@ -152,7 +155,10 @@ void ng_dnsg_learn(struct ng_dnsg_baseline *b, u8 ip_ttl, bool df, bool aa,
 	b->pos = (pos + 1) % NG_DNSG_RING;
 	if (n < NG_DNSG_RING)
 		b->n = n + 1;
-	ng_dnsg_learn_rtt(b, rtt_us, now_ms);
+	b->ttl[pos] = ip_ttl;
+	/* The same TTL in place of the same TTL leaves the range as it is. */
+	if (old != ip_ttl || n < NG_DNSG_RING)
+		ng_dnsg_ttl_range(b, n, old, ip_ttl);
 }
 
 /* A 32-bit mix (murmur3's finaliser): order-free sums need spread inputs. */
@@ -168,14 +174,12 @@ static u32 ng_dnsg_mix(u32 h)
 
 u32 ng_dnsg_answer_hash(const struct ng_dns_msg *m)
 {
-	unsigned int i, j, na, n6;
+	unsigned int i, j, na = m->n_a, n6 = m->n_aaaa;
 	u32 h = 0, w;
 
-	na = m->n_a < NG_DNS_MAX_ADDRS ? m->n_a : NG_DNS_MAX_ADDRS;
-	n6 = m->n_aaaa < NG_DNS_MAX_ADDRS ? m->n_aaaa : NG_DNS_MAX_ADDRS;
-	for (i = 0; i < na; i++)
+	for (i = 0; i < na && i < NG_DNS_MAX_ADDRS; i++)
 		h += ng_dnsg_mix((__force u32)m->a[i] ^ 0x41414141u);
-	for (i = 0; i < n6; i++) {
+	for (i = 0; i < n6 && i < NG_DNS_MAX_ADDRS; i++) {
 		w = 0x36363636u;
 		for (j = 0; j < 16; j += 4)
 			w = ng_dnsg_mix(w ^ (u32)(m->aaaa[i][j] |
@@ -184,6 +188,5 @@ u32 ng_dnsg_answer_hash(const struct ng_dns_msg *m)
 						  (u32)m->aaaa[i][j + 3] << 24));
 		h += w;
 	}
-	return ng_dnsg_mix(h ^ m->rcode ^ (u32)m->n_a << 12 ^
-			   (u32)m->n_aaaa << 20);
+	return ng_dnsg_mix(h ^ m->rcode ^ na << 12 ^ n6 << 20);
 }
