@@ -50,14 +50,13 @@ static noinline void ng_dnsg_ttl_range(struct ng_dnsg_baseline *b,
 	b->ttl_hi = hi;
 }
 
-/* All recent clean replies agreed on a bit, and @now differs from them. */
+/*
+ * All recent clean replies agreed on a bit (@bits under @mask, not 0), and
+ * @now differs from them.
+ */
 static bool ng_dnsg_off_unanimous(u8 bits, u8 mask, bool now)
 {
-	if ((bits & mask) == mask)
-		return !now;
-	if (!(bits & mask))
-		return now;
-	return false;
+	return (bits & mask) == (now ? 0 : mask);
 }
 
 u32 ng_dnsg_signals(const struct ng_dnsg_cfg *cfg,
