@@ -27,48 +27,14 @@ static int fake_open(struct nfg_ipc *ipc)
 	return nfg_ipc_open_transport(ipc);
 }
 
-static void slurp(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
-
-	buf[n > 0 ? n : 0] = '\0';
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
-}
-
 /* Runs fn(argv) with stdout and stderr captured into out and err. */
 static int run(int (*fn)(int, char **), bool json, char **argv)
 {
-	char po[64], pe[64];
-	int argc = 0, ret, so, se, fo, fe;
+	char base[64];
 
-	while (argv[argc])
-		argc++;
-	snprintf(po, sizeof(po), "/tmp/nfgate-cli-%d.out", (int)getpid());
-	snprintf(pe, sizeof(pe), "/tmp/nfgate-cli-%d.err", (int)getpid());
-	fflush(stdout);
-	fflush(stderr);
-	so = dup(1);
-	se = dup(2);
-	fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	dup2(fo, 1);
-	dup2(fe, 2);
+	snprintf(base, sizeof(base), "/tmp/nfgate-cli-%d", (int)getpid());
 	opt_json = json;
-	ret = fn(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(so, 1);
-	dup2(se, 2);
-	close(so);
-	close(se);
-	close(fo);
-	close(fe);
-	slurp(po, out, sizeof(out));
-	slurp(pe, err, sizeof(err));
-	return ret;
+	return t_capture(fn, argv, base, out, sizeof(out), err, sizeof(err));
 }
 
 #define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
@@ -459,7 +425,7 @@ static void monitor(void)
 			dup2(so, 1);
 			close(so);
 			fclose(f);
-			slurp(po, out, sizeof(out));
+			t_slurp(po, out, sizeof(out));
 		}
 		p = strchr(out, ' ') ? strchr(strchr(out, ' ') + 1, ' ') : NULL;
 		CHECK(p && !strcmp(p + 1, "uplink_health ppp0 health down -> degraded (passive) loss 0% "

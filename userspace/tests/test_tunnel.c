@@ -496,47 +496,14 @@ static int tk_open(struct nfg_ipc *ipc)
 	return nfg_ipc_open_transport(ipc);
 }
 
-static void slurp(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
-
-	buf[n > 0 ? n : 0] = '\0';
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
-}
-
+/* Runs fn(argv) with stdout and stderr captured into out and err. */
 static int run(int (*fn)(int, char **), bool json, char **argv)
 {
-	char po[300], pe[300];
-	int argc = 0, ret, so, se, fo, fe;
+	char base[300];
 
-	while (argv[argc])
-		argc++;
-	snprintf(po, sizeof(po), "%s/out", dir);
-	snprintf(pe, sizeof(pe), "%s/err", dir);
-	fflush(stdout);
-	fflush(stderr);
-	so = dup(1);
-	se = dup(2);
-	fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	dup2(fo, 1);
-	dup2(fe, 2);
+	snprintf(base, sizeof(base), "%s/cli", dir);
 	opt_json = json;
-	ret = fn(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(so, 1);
-	dup2(se, 2);
-	close(so);
-	close(se);
-	close(fo);
-	close(fe);
-	slurp(po, out, sizeof(out));
-	slurp(pe, err, sizeof(err));
-	return ret;
+	return t_capture(fn, argv, base, out, sizeof(out), err, sizeof(err));
 }
 
 #define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
