@@ -1009,16 +1009,20 @@ static void test_fast_path(void)
 	m.b[38] = 3;
 	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_WALK &&
 		  parse(&m) == 0 && msg.n_other == 1, "walk: A of class CH");
-	put_hdr(&m, FL_REPLY, 1, 70, 0, 1);
+	put_hdr(&m, FL_REPLY, 1, 1, 66, 1);	/* A, 66 NS, OPT */
 	put_q(&m, "many.example", NG_DNS_T_A);
-	for (i = 0; i < 70; i++) {
+	put_ptr(&m, 12);
+	put_a(&m, 60, 0x0a000001);
+	for (i = 0; i < 66; i++) {
 		put_ptr(&m, 12);
-		put_a(&m, 1000 - i, 0x0a000000 + i);
+		put_rrh(&m, NG_DNS_T_NS, NG_DNS_C_IN, 10 + i, 2);
+		put_ptr(&m, 12);
 	}
 	put_opt(&m, 1232, 0);
 	tap_check(agree(m.b, m.n, &path) && path == NG_DNS_PATH_WALK &&
-		  parse(&m) == 0 && (msg.status & NG_DNS_S_CAPPED),
-		  "walk: 70 A, capped at 64");
+		  parse(&m) == 0 && (msg.status & NG_DNS_S_CAPPED) &&
+		  msg.n_rr == NG_DNS_MAX_RRS && msg.n_a == 1,
+		  "walk: A and 66 NS, capped at 64");
 	build_a_reply(&m);
 	m.b[2] |= NG_DNS_FLAG_TC >> 8;
 	m.b[11] = 3;
