@@ -3,8 +3,8 @@
  * Fuzz target for common/addrset.c.
  *
  * With clang, a libFuzzer target (-fsanitize=fuzzer,address,undefined).
- * Built with -DNG_FUZZ_STANDALONE (gcc or clang, ASan + UBSan), a plain
- * program replaying the files or directories given as arguments.
+ * Built with driver.c instead (gcc or clang, ASan + UBSan), a plain program
+ * replaying the files or directories given as arguments (driver.h).
  *
  * Input: 4 bytes of seed, then addresses of 4 bytes (up to 149 with
  * -max_len=600: the checks are quadratic); an address whose
@@ -23,14 +23,7 @@
 #include <string.h>
 
 #include "../addrset.h"
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "invariant failed: %s (line %d)\n", #c,	\
-			__LINE__);					\
-		abort();						\
-	}								\
-} while (0)
+#include "driver.h"
 
 static bool in_list(const __be32 *l, size_t n, __be32 a)
 {
@@ -39,8 +32,6 @@ static bool in_list(const __be32 *l, size_t n, __be32 a)
 			return true;
 	return false;
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -107,73 +98,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(members);
 	return 0;
 }
-
-#ifdef NG_FUZZ_STANDALONE
-#include <dirent.h>
-#include <sys/stat.h>
-
-static unsigned long nfiles;
-
-static void run_file(const char *path)
-{
-	static uint8_t buf[1 << 16];
-	FILE *f = fopen(path, "rb");
-	size_t n, i;
-	uint8_t *c;
-
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	/* The input and each of its prefixes, each in an exact-size copy. */
-	for (i = 0; i <= n; i++) {
-		c = malloc(i ? i : 1);
-		memcpy(c, buf, i);
-		LLVMFuzzerTestOneInput(c, i);
-		free(c);
-	}
-	nfiles++;
-}
-
-static void run_path(const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	char sub[4096];
-	DIR *d;
-
-	if (stat(path, &st)) {
-		perror(path);
-		exit(2);
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		run_file(path);
-		return;
-	}
-	d = opendir(path);
-	if (!d) {
-		perror(path);
-		exit(2);
-	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		run_path(sub);
-	}
-	closedir(d);
-}
-
-int main(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		run_path(argv[i]);
-	printf("fuzz_addrset: replayed %lu inputs (and their prefixes), ok\n",
-	       nfiles);
-	return 0;
-}
-#endif

@@ -3,8 +3,8 @@
  * Fuzz target for common/cidrset.c.
  *
  * With clang, a libFuzzer target (-fsanitize=fuzzer,address,undefined).
- * Built with -DNG_FUZZ_STANDALONE (gcc or clang, ASan + UBSan), a plain
- * program replaying the files or directories given as arguments.
+ * Built with driver.c instead (gcc or clang, ASan + UBSan), a plain program
+ * replaying the files or directories given as arguments (driver.h).
  *
  * Input: byte 0 is the number of prefixes k (at most what the input holds),
  * then k prefixes of 5 bytes (address, big-endian, then the length byte),
@@ -28,14 +28,7 @@
 #include <string.h>
 
 #include "../cidrset.h"
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "invariant failed: %s (line %d)\n", #c,	\
-			__LINE__);					\
-		abort();						\
-	}								\
-} while (0)
+#include "driver.h"
 
 static u32 mask_of(unsigned int plen)
 {
@@ -68,8 +61,6 @@ static void check_at(const struct ng_cidrset *s, u32 k, u32 a)
 		abort();
 	}
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -164,73 +155,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(hi2);
 	return 0;
 }
-
-#ifdef NG_FUZZ_STANDALONE
-#include <dirent.h>
-#include <sys/stat.h>
-
-static unsigned long nfiles;
-
-static void run_file(const char *path)
-{
-	static uint8_t buf[1 << 16];
-	FILE *f = fopen(path, "rb");
-	size_t n, i;
-	uint8_t *c;
-
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	/* The input and each of its prefixes, each in an exact-size copy. */
-	for (i = 0; i <= n; i++) {
-		c = malloc(i ? i : 1);
-		memcpy(c, buf, i);
-		LLVMFuzzerTestOneInput(c, i);
-		free(c);
-	}
-	nfiles++;
-}
-
-static void run_path(const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	char sub[4096];
-	DIR *d;
-
-	if (stat(path, &st)) {
-		perror(path);
-		exit(2);
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		run_file(path);
-		return;
-	}
-	d = opendir(path);
-	if (!d) {
-		perror(path);
-		exit(2);
-	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		run_path(sub);
-	}
-	closedir(d);
-}
-
-int main(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		run_path(argv[i]);
-	printf("fuzz_cidrset: replayed %lu inputs (and their prefixes), ok\n",
-	       nfiles);
-	return 0;
-}
-#endif

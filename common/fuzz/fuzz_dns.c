@@ -3,8 +3,8 @@
  * Fuzz target for common/dns.c.
  *
  * With clang, a libFuzzer target (-fsanitize=fuzzer,address,undefined).
- * Built with -DNG_FUZZ_STANDALONE (gcc or clang, ASan + UBSan), a plain
- * program replaying the files or directories given as arguments.
+ * Built with driver.c instead (gcc or clang, ASan + UBSan), a plain program
+ * replaying the files or directories given as arguments (driver.h).
  *
  * Besides the sanitizers, each input checks invariants: the result is
  * deterministic, in both modes, and the fast path's is the full parser's
@@ -22,15 +22,8 @@
 #include <string.h>
 
 #include "../dns.h"
+#include "driver.h"
 #include "../tests/dns_same.h"
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "invariant failed: %s (line %d)\n", #c,	\
-			__LINE__);					\
-		abort();						\
-	}								\
-} while (0)
 
 /* Where the scalar members end (see struct ng_dns_msg). */
 #define SCALARS offsetof(struct ng_dns_msg, a_ttl)
@@ -144,8 +137,6 @@ static void check(const u8 *p, size_t n, unsigned int opts)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ng_dns_msg m;
@@ -166,76 +157,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(!rq);
 	return 0;
 }
-
-#ifdef NG_FUZZ_STANDALONE
-#include <dirent.h>
-#include <sys/stat.h>
-
-static unsigned long nfiles;
-
-static void run_file(const char *path)
-{
-	static uint8_t buf[NG_DNS_MAX_MSG + 1];
-	FILE *f = fopen(path, "rb");
-	size_t n, i;
-	uint8_t *c;
-
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	/*
-	 * The input and each of its prefixes (truncated datagrams), each in
-	 * an exact-size copy so that ASan catches any over-read.
-	 */
-	for (i = 0; i <= n; i++) {
-		c = malloc(i ? i : 1);
-		memcpy(c, buf, i);
-		LLVMFuzzerTestOneInput(c, i);
-		free(c);
-	}
-	nfiles++;
-}
-
-static void run_path(const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	char sub[4096];
-	DIR *d;
-
-	if (stat(path, &st)) {
-		perror(path);
-		exit(2);
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		run_file(path);
-		return;
-	}
-	d = opendir(path);
-	if (!d) {
-		perror(path);
-		exit(2);
-	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		run_path(sub);
-	}
-	closedir(d);
-}
-
-int main(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		run_path(argv[i]);
-	printf("fuzz_dns: replayed %lu inputs (and their prefixes), ok\n",
-	       nfiles);
-	return 0;
-}
-#endif
