@@ -141,10 +141,14 @@ static void ng_dnsg_learn_rtt(struct ng_dnsg_baseline *b, u32 rtt_us,
 void ng_dnsg_learn(struct ng_dnsg_baseline *b, u8 ip_ttl, bool df, bool aa,
 		   u16 ip_len, u32 rtt_us, u64 now_ms)
 {
-	unsigned int pos = b->pos, n = b->n;
-	u8 old = b->ttl[pos], keep = (u8)~(1u << pos);
+	unsigned int pos, n;
+	u8 old, keep;
 
 	ng_dnsg_learn_rtt(b, rtt_us, now_ms);
+	pos = b->pos;
+	n = b->n;
+	old = b->ttl[pos];
+	keep = (u8)~(1u << pos);
 	/* A big reply's DF says nothing: it keeps the previous sample's. */
 	if (ip_len > NG_DNSG_DF_MAX_LEN && n)
 		df = b->df_bits >> ((pos + NG_DNSG_RING - 1) % NG_DNSG_RING) & 1;
