@@ -135,7 +135,7 @@ check "$CYCLES rmmod/insmod cycles with replies held and traffic flowing: $((CYC
 	test "$fail" -eq 0
 
 tx=$(( $(txbytes) - tx0 ))
-ktap_info "ppp0 sent $((tx / 1048576)) MiB during the cycles ($(( tx * 8 / (ms > 0 ? ms : 1) / 1000 )) Mbit/s); iperf3 stream restarted $(cat "$TOPO/iperf-runs" 2>/dev/null || echo 0) times"
+ktap_info "ppp0 sent $((tx / 1048576)) MiB during the cycles ($(( tx * 8 / (ms > 0 ? ms : 1) )) kbit/s); iperf3 stream restarted $(cat "$TOPO/iperf-runs" 2>/dev/null || echo 0) times"
 check "traffic flowed across the cycles (ppp0: $((tx / 1048576)) MiB)" test "$tx" -gt 1048576
 touch "$TOPO/stop"
 
