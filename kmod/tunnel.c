@@ -550,6 +550,19 @@ static void nfgate_tunnel_trace(struct nfgate_net *nn, const struct sk_buff *skb
 			      d == NFGATE_TRACE_D_TUNNEL ? s : NULL);
 }
 
+/* A new LAN connection that is not going into the tunnel: direct or not. */
+static unsigned int nfgate_tunnel_not_in(struct nfgate_net *nn,
+					 const struct sk_buff *skb,
+					 enum nfgate_tunnel_verdict v,
+					 enum nfgate_tunnel_reason r)
+{
+	unsigned int ret = v == NFGATE_TUNNEL_V_BLOCKED ? NF_DROP : NF_ACCEPT;
+
+	if (r != NFGATE_TUNNEL_R_OFF)
+		nfgate_tunnel_trace(nn, skb, v, r, NULL, ret);
+	return ret;
+}
+
 /*
  * Decide a new LAN connection and count it; the active server when it goes
  * through the tunnel, NULL otherwise (*@verdict says which, *@reason why).
@@ -622,12 +635,8 @@ unsigned int nfgate_tunnel_redirect(struct nfgate_net *nn, struct sk_buff *skb,
 	    !nfgate_in_lan(rcu_dereference(nn->lan), iph->saddr))
 		return NF_ACCEPT;
 	s = nfgate_tunnel_decide(nn, t, iph, &v, &r);
-	if (!s) {
-		ret = v == NFGATE_TUNNEL_V_BLOCKED ? NF_DROP : NF_ACCEPT;
-		if (r != NFGATE_TUNNEL_R_OFF)
-			nfgate_tunnel_trace(nn, skb, v, r, NULL, ret);
-		return ret;
-	}
+	if (!s)
+		return nfgate_tunnel_not_in(nn, skb, v, r);
 	range.flags = NF_NAT_RANGE_PROTO_SPECIFIED;
 	range.min_proto.tcp.port = s->redir_port;
 	range.max_proto.tcp.port = s->redir_port;
@@ -713,12 +722,8 @@ unsigned int nfgate_tunnel_tproxy(struct nfgate_net *nn, struct sk_buff *skb,
 		return ret;
 	}
 	s = nfgate_tunnel_decide(nn, t, iph, &v, &r);
-	if (!s) {
-		ret = v == NFGATE_TUNNEL_V_BLOCKED ? NF_DROP : NF_ACCEPT;
-		if (r != NFGATE_TUNNEL_R_OFF)
-			nfgate_tunnel_trace(nn, skb, v, r, NULL, ret);
-		return ret;
-	}
+	if (!s)
+		return nfgate_tunnel_not_in(nn, skb, v, r);
 	if (!s->udp_port) {
 		nfgate_stat_inc(nn, NFGATE_STAT_TUNNEL_NO_SOCKET);
 		ret = NF_DROP;
