@@ -328,10 +328,13 @@ t_ok=$(awk -v t="$t_down" '$1 >= t && ($3 == a || $3 == b) { print $2; exit }' a
 lost=$(awk -v t="$t_stop" '$1 >= t && $3 == "FAIL"' "$TOPO/probe2" | wc -l)
 ktap_info "uplink failover under the tunnel: PPPoE server stopped -> ppp0 gone after $((t_down - t_stop)) ms -> first new connection through the tunnel completed after $((${t_ok:-$t_down} - t_stop)) ms; $lost attempts failed"
 check "the tunnel carries new connections again" busywait 15000 tunneled $FOREIGN
-# one held open: its ss-redir's connection to the server stays up a while
-ip netns exec "$lan1" timeout 10 bash -c "exec 3<>/dev/tcp/$FOREIGN/$WHOAMI_PORT; sleep 8" &
+# one held open until ss-server has been seen with it (its ss-redir's
+# connection to the server lives as long as it does)
+ip netns exec "$lan1" timeout 30 bash -c "exec 3<>/dev/tcp/$FOREIGN/$WHOAMI_PORT; sleep 30" &
+holder=$!
 check "... through wwan0 (ss-server sees the connection from 10.0.2.2)" \
 	slowwait 15 sh -c "ip netns exec $inet ss -tnH state established '( sport = :8388 )' | grep -q 10.0.2.2"
+kill "$holder" 2>/dev/null
 
 section fail open/closed
 # ---- no server answers: fail open, fail closed ----------------------------------------
