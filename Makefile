@@ -22,8 +22,6 @@
 #   make check-debug  the VM suite on a debug kernel (KASAN, kmemleak,
 #                   lockdep, DEBUG_NET) built from linux-source-6.1: hours
 #                   the first time (tools/vm/debug-kernel.sh); not in check
-#   make check-reliability  the reliability tests written but not yet in check
-#                   (lifecycle, nschurn)
 #
 # KDIR selects the kernel headers to build against. By default: the running
 # kernel's build directory when it exists, else the newest installed Debian
@@ -51,7 +49,7 @@ MANPAGES := Documentation/man/nfgate.8 Documentation/man/nfgated.8 \
 	    Documentation/man/nfgate.conf.5
 
 .PHONY: all install install-module install-tools dkms-src dkms-install deb check-deb module module-6.12 vmcheck-6.12 check-6.12 userspace selftests benchtools unit check vmcheck demo bench deps clean style sparse \
-	fuzz check-debug check-reliability
+	fuzz check-debug
 
 all: module userspace benchtools
 
@@ -172,10 +170,6 @@ check: deps
 
 fuzz: deps
 	$(MAKE) -C common/fuzz fuzz
-
-# The reliability tests not yet in make check (selftests/Makefile).
-check-reliability: selftests
-	KDIR=$(KDIR) KVER=$(KVER) tools/vm/run-tests.sh $(or $(T),$(shell $(MAKE) -s --no-print-directory -C selftests list-extended))
 
 check-debug: deps
 	tools/vm/check-debug.sh $(T)
