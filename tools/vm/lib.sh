@@ -263,11 +263,33 @@ done
 echo "# guest: modules loaded in $((($(date +%s%N) - t0) / 1000000)) ms"
 [ -n "${missing:-}" ] && echo "# guest: modules not available:$missing"
 sysctl -qw kernel.panic_on_oops=1
+# kmemleak (debug kernel): what boot left suspected is scanned and
+# cleared first, after a marker the host's log scan starts from for
+# kmemleak's reports; the end of the run is scanned again.
+kml=/sys/kernel/debug/kmemleak
+if [ -w $kml ]; then
+	echo scan > $kml; echo scan > $kml
+	echo "# guest: kmemleak: $(grep -c '^unreferenced object' $kml) suspected after boot, cleared"
+	echo clear > $kml
+	echo "nfgate-vm: kmemleak baseline" > /dev/kmsg
+fi
 EOT
 		printf 'cd %q || exit 1\n' "$VM_REPO"
-		printf 'exec'
-		printf ' %q' "$@"
+		printf '%q ' "$@"
 		printf '\n'
+		cat <<'EOT'
+rc=$?
+if [ -w $kml ]; then
+	echo scan > $kml; echo scan > $kml
+	n=$(grep -c '^unreferenced object' $kml)
+	echo "# guest: kmemleak at the end of the run: $n suspected leaks"
+	if [ "$n" -gt 0 ]; then
+		cp $kml /run/nfgate-vm/out/kmemleak.txt
+		head -n 30 $kml | sed 's/^/# kmemleak: /'
+	fi
+fi
+exit $rc
+EOT
 	} > "$file"
 }
 
@@ -419,8 +441,11 @@ vm_scan_kernel_log()
 	local re
 	re=$(IFS='|'; echo "${VM_KLOG_BAD[*]}")
 	local clean hits
+	# kmemleak's reports count from the job's baseline (vm_write_job) on.
 	clean=$(tr -d '\r' < "$1" 2>/dev/null |
-		sed -E 's/^(<[0-9]+>)?\[ *[0-9]+\.[0-9]+\] //')
+		sed -E 's/^(<[0-9]+>)?\[ *[0-9]+\.[0-9]+\] //' |
+		awk '/^nfgate-vm: kmemleak baseline/ { b = 1 }
+		     b || !/^kmemleak: [0-9]+ new suspected/')
 	hits=$(grep -nE -- "$re" <<<"$clean" || true)
 	VM_KLOG_HITS=0
 	[ -z "$hits" ] && return 0
