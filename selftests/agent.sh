@@ -21,9 +21,7 @@ NFGATED=$SELFTESTS_DIR/../userspace/nfgated
 require_root
 require_cmd ip ping jq iperf3 ss
 [ -x "$NFGATED" ] || skip_all "no $NFGATED (make userspace)"
-nfgate_loaded && skip_all "nfgate is already loaded"
-nfgate_load || skip_all "cannot load nfgate.ko"
-at_exit "nfgate_loaded && rmmod nfgate"
+nfgate_use fresh
 
 TMP=$(mktemp -d)
 at_exit rm -rf "$TMP"

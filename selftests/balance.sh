@@ -13,7 +13,7 @@ source "$SELFTESTS_DIR/topo.sh"
 require_root
 require_cmd jq
 [ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
-nfgate_loaded || { nfgate_load || skip_all "cannot load nfgate.ko"; at_exit rmmod nfgate; }
+nfgate_use
 
 N=${BALANCE_CONNECTIONS:-1000}
 

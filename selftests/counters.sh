@@ -15,7 +15,7 @@ require_cmd ip jq ping
 require_module veth nf_conntrack nf_nat
 NFGATE=$SELFTESTS_DIR/../userspace/nfgate
 [ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
-nfgate_loaded || { nfgate_load || skip_all "cannot load nfgate.ko"; at_exit rmmod nfgate; }
+nfgate_use
 
 COUNT=20
 PKT=84		# ping's default: 56 bytes of data + ICMP 8 + IPv4 20

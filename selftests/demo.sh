@@ -13,7 +13,7 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
 require_root
-nfgate_loaded || { nfgate_load || skip_all "cannot load nfgate.ko"; at_exit rmmod nfgate; }
+nfgate_use
 
 say "Building the topology (real PPPoE session for ppp0; takes a while under emulation)"
 topo_setup || { ktap_fail "topology came up"; exit 1; }

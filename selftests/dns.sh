@@ -33,7 +33,7 @@ require_cmd jq tc dnsmasq "$DNS_PY"
 require_module sch_netem
 [ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
 [ -x "$DNSINJECT" ] || skip_all "no $DNSINJECT (make -C selftests)"
-nfgate_loaded || { nfgate_load || skip_all "cannot load nfgate.ko"; at_exit "rmmod nfgate 2>/dev/null"; }
+nfgate_use
 
 DELAY=$DNS_DELAY_MS
 GENUINE=198.51.100.80,198.51.100.86,198.51.100.81,2001:db8:80::80

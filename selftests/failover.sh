@@ -16,7 +16,7 @@ source "$SELFTESTS_DIR/topo.sh"
 require_root
 require_cmd jq
 [ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
-nfgate_loaded || { nfgate_load || skip_all "cannot load nfgate.ko"; at_exit "nfgate_loaded && rmmod nfgate"; }
+nfgate_use
 
 topo_setup || { ktap_fail "topology (PPPoE) came up"; exit 1; }
 ppp=$(ppp0_addr)

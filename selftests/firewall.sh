@@ -23,7 +23,7 @@ require_cmd jq nft tcpdump
 [ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
 NFGATED=$SELFTESTS_DIR/../userspace/nfgated
 [ -x "$NFGATED" ] || skip_all "no $NFGATED (make userspace)"
-nfgate_loaded || { nfgate_load || skip_all "cannot load nfgate.ko"; at_exit rmmod nfgate; }
+nfgate_use
 require_module nf_tables nft_ct nft_limit nft_meta_bridge
 
 topo_setup || { ktap_fail "topology (PPPoE) came up"; exit 1; }

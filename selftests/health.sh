@@ -21,7 +21,7 @@ require_cmd jq tc
 require_module sch_netem
 [ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
 NFGATED=$SELFTESTS_DIR/../userspace/nfgated
-nfgate_loaded || { nfgate_load || skip_all "cannot load nfgate.ko"; at_exit rmmod nfgate; }
+nfgate_use
 
 topo_setup || { ktap_fail "topology (PPPoE) came up"; exit 1; }
 

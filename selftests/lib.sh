@@ -271,6 +271,22 @@ nfgate_loaded()
 	[ -d /sys/module/nfgate ]
 }
 
+# nfgate_use [fresh] [PARAMS...]: the module for this test: loaded now
+# (with PARAMS) and unloaded at exit, or used as it is when already loaded;
+# with "fresh" (the tests that count from a module of their own), skip
+# when it is already loaded.
+nfgate_use()
+{
+	local fresh=
+	[ "${1:-}" = fresh ] && { fresh=1; shift; }
+	if nfgate_loaded; then
+		[ -n "$fresh" ] && skip_all "nfgate is already loaded"
+		return 0
+	fi
+	nfgate_load "$@" || skip_all "cannot load nfgate.ko"
+	at_exit "nfgate_loaded && rmmod nfgate"
+}
+
 # nfgate_load [PARAMS...]: insmod $NFGATE_KO (loading its dependencies first).
 nfgate_load()
 {

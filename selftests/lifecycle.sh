@@ -22,9 +22,7 @@ require_root
 require_cmd jq tc dnsmasq iperf3
 [ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
 [ -x "$DNSINJECT" ] || skip_all "no $DNSINJECT (make -C selftests)"
-nfgate_loaded && skip_all "nfgate is already loaded"
-nfgate_load || skip_all "cannot load nfgate.ko"
-at_exit "nfgate_loaded && rmmod nfgate"
+nfgate_use fresh
 
 dnsget() { nf -j show dns | jq ".dns.$1"; }
 configure()

@@ -13,7 +13,7 @@ source "$SELFTESTS_DIR/topo.sh"
 require_root
 require_cmd jq
 [ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
-nfgate_loaded || { nfgate_load || skip_all "cannot load nfgate.ko"; at_exit rmmod nfgate; }
+nfgate_use
 
 topo_setup || { ktap_fail "topology (PPPoE) came up"; exit 1; }
 ktap_ok "topology up: ppp0 $(ppp0_addr) over PPPoE, wwan0 10.0.2.2"

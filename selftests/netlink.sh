@@ -16,7 +16,7 @@ require_cmd ip jq python3 setpriv unshare
 require_module dummy bridge nf_conntrack nf_nat
 NFGATE=$SELFTESTS_DIR/../userspace/nfgate
 [ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
-nfgate_loaded || { nfgate_load || skip_all "cannot load nfgate.ko"; at_exit rmmod nfgate; }
+nfgate_use
 
 setup_ns r other || exit 1
 TMP=$(mktemp -d)

@@ -29,9 +29,7 @@ require_cmd ip python3 unshare setpriv jq
 require_module dummy bridge nf_conntrack nf_nat
 [ -x "$NLFUZZ" ] || skip_all "no $NLFUZZ (make selftests)"
 [ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
-nfgate_loaded && skip_all "nfgate is already loaded"
-nfgate_load || skip_all "cannot load nfgate.ko"
-at_exit "nfgate_loaded && rmmod nfgate"
+nfgate_use fresh
 
 TMP=$(mktemp -d)
 at_exit rm -rf "$TMP"

@@ -22,9 +22,7 @@ NLCHECK=$SELFTESTS_DIR/nlcheck.py
 
 require_root
 require_cmd ip python3 unshare
-nfgate_loaded && skip_all "nfgate is already loaded"
-nfgate_load || skip_all "cannot load nfgate.ko"
-at_exit "nfgate_loaded && rmmod nfgate"
+nfgate_use fresh
 at_exit "ns_delete 2>/dev/null"
 
 P=nfgchurn$$-

@@ -31,9 +31,7 @@ DNSS=198.51.100.53
 require_root
 require_cmd ip ping jq python3
 [ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
-nfgate_loaded && skip_all "nfgate is already loaded"
-nfgate_load || skip_all "cannot load nfgate.ko"
-at_exit "nfgate_loaded && rmmod nfgate"
+nfgate_use fresh
 
 TMP=$(mktemp -d)
 at_exit rm -rf "$TMP"

@@ -28,7 +28,7 @@ require_cmd jq ss-server ss-redir ss-tunnel dnsmasq python3 ss timeout
 [ -x "$NFGATE" ] || skip_all "no $NFGATE (make userspace)"
 NFGATED=$SELFTESTS_DIR/../userspace/nfgated
 PREFIXES=$SELFTESTS_DIR/prefixes.py
-nfgate_loaded || { nfgate_load || skip_all "cannot load nfgate.ko"; at_exit rmmod nfgate; }
+nfgate_use
 
 # ---- the load protocol of the prefix lists, in a namespace of its own -------
 setup_ns nl || exit 1
