@@ -13,6 +13,8 @@
 #   VM_TIMEOUT  seconds before the whole QEMU run is killed
 #   VM_MEM      guest memory in MiB (default 1024)
 #   VM_SMP      guest CPUs (default 2)
+#   VM_ACCEL    QEMU's -accel (default tcg: one host thread per guest CPU;
+#               tcg,thread=single runs them in turn on one)
 #   VM_KEEP     number of old run directories kept in .cache/runs (default 5)
 #   VM_QEMU_ARGS extra QEMU arguments (word-split)
 #   VM_APPEND   extra kernel command line
@@ -356,7 +358,7 @@ vm_run()
 	local start
 	start=$(vm_now)
 	setsid timeout -k 10 "$timeout" qemu-system-x86_64 \
-		-accel tcg -cpu max -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}" \
+		-accel "${VM_ACCEL:-tcg}" -cpu max -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}" \
 		-display none -no-reboot -nic none -monitor none \
 		-serial "file:$(vm_qpath "$VM_OUT/serial.log")" \
 		-kernel "$VM_KERNEL" -initrd "$VM_INITRD" -append "$append" \
