@@ -342,8 +342,11 @@ kmemleak_scan()
 {
 	local f=/sys/kernel/debug/kmemleak
 	[ -w "$f" ] || return 0
+	local n
 	echo scan > "$f" 2>/dev/null && echo scan > "$f" 2>/dev/null
-	grep -c '^unreferenced object' "$f" 2>/dev/null || echo 0
+	# (grep -c prints 0 and fails when nothing matched)
+	n=$(grep -c '^unreferenced object' "$f" 2>/dev/null)
+	echo "${n:-0}"
 }
 
 # kmemleak_clear: forget the leaks suspected so far (boot noise).
