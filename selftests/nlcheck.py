@@ -791,9 +791,14 @@ def run_nsconfig():
 
 
 def run_dumps():
+    """dumps N [BASE]: N raw dumps of the forged set; with BASE, also count
+    the dumps not flagged NLM_F_DUMP_INTR whose set could not have existed
+    (a duplicate, or not BASE or BASE + 1 entries: the changer toggles one
+    address)."""
     n = int(sys.argv[2])
+    base = int(sys.argv[3]) if len(sys.argv) > 3 else None
     g = Genl()
-    intr, counts = 0, []
+    intr, counts, bad = 0, [], 0
     t0 = time.monotonic()
     for _ in range(n):
         g._send(g.family, NLM_F_REQUEST | NLM_F_DUMP,
@@ -802,8 +807,9 @@ def run_dumps():
         if msgs[-1][0] == NLMSG_ERROR:
             print(f"dump: errno {-struct.unpack_from('=i', msgs[-1][2])[0]}")
             return 1
-        intr += any(f & NLM_F_DUMP_INTR for _, f, _ in msgs)
-        entries = 0
+        flagged = any(f & NLM_F_DUMP_INTR for _, f, _ in msgs)
+        intr += flagged
+        entries, seen = 0, set()
         for mtype, _, data in msgs[:-1]:
             off = 4
             while off + 4 <= len(data):
@@ -811,11 +817,19 @@ def run_dumps():
                 if alen < 4:
                     break
                 if atype & 0x3fff == C["NFGATE_A_FORGED"]:
-                    entries += (alen - 4) // 8	# NLA_BE32 + header each
+                    k = (alen - 4) // 8	# NLA_BE32 + header each
+                    entries += k
+                    for j in range(k):
+                        a = off + 4 + 8 * j + 4
+                        seen.add(data[a:a + 4])
                 off += (alen + 3) & ~3
         counts.append(entries)
+        if base is not None and not flagged and \
+                (len(seen) != entries or entries not in (base, base + 1)):
+            bad += 1
     ms = int((time.monotonic() - t0) * 1000 / n)
-    print(f"dumps {n} intr {intr} entries {min(counts)}..{max(counts)} ms {ms}")
+    print(f"dumps {n} intr {intr} entries {min(counts)}..{max(counts)} ms {ms}"
+          + (f" unflagged_bad {bad}" if base is not None else ""))
     return 0
 
 
