@@ -174,7 +174,9 @@ ktap_info "warm-up round: ${round_ms} ms to make, configure and delete; after ${
 kmem_snapshot "$TMP/s0"
 
 # Two measured rounds: a leak grows the slab by the same amount in each,
-# caches settling into their working size only in the first.
+# caches settling into their working size only in the first; low is the
+# lesser growth.
+low=
 for r in 1 2; do
 	round
 	check "round $r: $N configured namespaces created, configured and destroyed" test $? -eq 0
@@ -186,15 +188,13 @@ for r in 1 2; do
 		test "$left" -le "$slack"
 	kmem_snapshot "$TMP/s$r"
 	{ read -r g; read -r top; } < <(kmem_growth "$TMP/s$((r - 1))" "$TMP/s$r")
-	eval "growth$r=\$g"
+	if [ -z "$low" ] || [ "$g" -lt "$low" ]; then low=$g; fi
 	ktap_info "round $r: kernel memory in use (slab objects, vmalloc) $((g / 1024)) KiB ($((g / N)) bytes per namespace) against the round before; grew most:${top:- none}"
 done
 # A namespace's configuration is a few KiB of slab (hooks, uplinks, the
 # DNS state) and its tables (vmalloc): leaked, it would grow kernel memory
 # by at least that much per namespace in both rounds.
 bound=$((N * 1024))
-low=$growth1
-[ "$growth2" -lt "$low" ] && low=$growth2
 check "no per-namespace growth (the lesser round: $((low / N)) bytes per namespace, bound 1024)" \
 	test "$low" -lt "$bound"
 leaks=$(kmemleak_scan)
