@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "canary.h"
@@ -200,36 +199,23 @@ int dl_save(const char *path, const struct dl_learned *l)
 
 static bool ipc_ready(struct dagent *da, uint64_t now)
 {
-	int err;
+	int err = nfg_ipc_lazy_ready(&da->k, now);
 
-	if (da->ipc_ok)
-		return true;
-	if (da->ipc_retry_ms && now < da->ipc_retry_ms)
-		return false;
-	err = da->ipc_open(&da->ipc);
-	if (err) {
-		if (!da->ipc_retry_ms)
-			log_err("dns: %s", nfg_strerror(err));
-		da->ipc_retry_ms = now + DA_REOPEN_MS;
-		return false;
-	}
-	da->ipc_ok = true;
-	da->ipc_retry_ms = 0;
-	return true;
+	if (err && err != -EAGAIN)
+		log_err("dns: %s", nfg_strerror(err));
+	return !err;
 }
 
 static void ipc_failed(struct dagent *da, int err, const char *what)
 {
-	if (da->ipc.extack[0])
-		log_err("dns: %s: %s (kernel: %s)", what, nfg_strerror(err), da->ipc.extack);
+	if (da->k.ipc.extack[0])
+		log_err("dns: %s: %s (kernel: %s)", what, nfg_strerror(err), da->k.ipc.extack);
 	else
 		log_err("dns: %s: %s", what, nfg_strerror(err));
 	if (err == -EINVAL || err == -ERANGE || err == -ENOSPC || err == -E2BIG ||
 	    err == -EOPNOTSUPP)
 		return;		/* refused, the socket is fine */
-	nfg_ipc_close(&da->ipc);
-	da->ipc_ok = false;
-	da->ipc_retry_ms = now_of(da) + 1;
+	nfg_ipc_lazy_drop(&da->k, now_of(da));
 }
 
 /* What the set should hold: the data file and everything learned. */
@@ -256,13 +242,13 @@ static int sync_set(struct dagent *da)
 		return -ENOTCONN;
 	err = wanted(da, &want);
 	if (!err)
-		err = nfg_ipc_forged_dump(&da->ipc, &have, NULL);
+		err = nfg_ipc_forged_dump(&da->k.ipc, &have, NULL);
 	if (err == -NFG_EFORGEDDUMP) {
 		/* a diff against a partial dump could leave stale entries:
 		 * empty the set and add everything (a few ms without it) */
 		log_warn("dns: %s; setting the whole set again", nfg_strerror(err));
 		nfg_forged_free(&have);
-		err = nfg_ipc_forged_flush(&da->ipc);
+		err = nfg_ipc_forged_flush(&da->k.ipc);
 		if (err) {
 			ipc_failed(da, err, "emptying the forged set");
 			nfg_forged_free(&want);
@@ -286,12 +272,12 @@ static int sync_set(struct dagent *da)
 		err = nfg_forged_diff(&have, &want, &del);
 	/* stale entries first: room under the module's maxima */
 	if (!err && nfg_forged_count(&del)) {
-		err = nfg_ipc_forged_change(&da->ipc, true, &del, &done);
+		err = nfg_ipc_forged_change(&da->k.ipc, true, &del, &done);
 		if (err)
 			ipc_failed(da, err, "removing stale forged entries");
 	}
 	if (!err && nfg_forged_count(&add)) {
-		err = nfg_ipc_forged_change(&da->ipc, false, &add, &done);
+		err = nfg_ipc_forged_change(&da->k.ipc, false, &add, &done);
 		if (err)
 			ipc_failed(da, err, "adding forged entries");
 	}
@@ -323,7 +309,7 @@ static void flush(struct dagent *da, uint64_t now)
 		nfg_forged_free(&da->pending);	/* nowhere to put them */
 	if (nfg_forged_count(&da->pending) && ipc_ready(da, now)) {
 		nfg_forged_sort(&da->pending);
-		err = nfg_ipc_forged_change(&da->ipc, false, &da->pending, &done);
+		err = nfg_ipc_forged_change(&da->k.ipc, false, &da->pending, &done);
 		if (err)
 			ipc_failed(da, err, "adding learned entries");
 		else
@@ -431,14 +417,8 @@ void dagent_tick(struct dagent *da)
 		flush(da, now);
 }
 
-static void on_timer(struct loop *loop, int fd, uint32_t events, void *data)
+static void on_tick(void *data)
 {
-	uint64_t ticks;
-
-	(void)loop;
-	(void)events;
-	if (read(fd, &ticks, sizeof(ticks)) != sizeof(ticks))
-		return;
 	dagent_tick(data);
 }
 
@@ -448,7 +428,7 @@ static void open_events(struct dagent *da)
 
 	if (da->ev_ok)
 		return;
-	err = da->ipc_open(&da->ev);
+	err = da->k.open(&da->ev);
 	if (!err)
 		err = nfg_ipc_subscribe(&da->ev);
 	if (err) {
@@ -527,14 +507,13 @@ static void count(const struct dagent *da)
 int dagent_start(struct dagent *da, struct loop *loop, const struct nfg_config *cfg,
 		 int (*ipc_open)(struct nfg_ipc *ipc))
 {
-	struct itimerspec its = { .it_interval = { 0, DA_TICK_MS * 1000000L },
-				  .it_value = { 0, DA_TICK_MS * 1000000L } };
 	uint64_t (*clock)(void) = da->now_ms;
 
 	memset(da, 0, sizeof(*da));
 	da->now_ms = clock;
 	da->loop = loop;
-	da->ipc_open = ipc_open;
+	da->k.open = ipc_open;
+	da->k.backoff_ms = DA_REOPEN_MS;
 	da->tfd = -1;
 	configure(da, cfg);
 	if (da->on) {
@@ -543,10 +522,9 @@ int dagent_start(struct dagent *da, struct loop *loop, const struct nfg_config *
 		sync_set(da);
 	}
 	if (loop) {
-		da->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-		if (da->tfd < 0 || timerfd_settime(da->tfd, 0, &its, NULL) < 0 ||
-		    loop_add(loop, da->tfd, on_timer, da) < 0)
-			return -errno;
+		da->tfd = loop_add_ticker(loop, DA_TICK_MS, on_tick, da);
+		if (da->tfd < 0)
+			return da->tfd;
 	}
 	count(da);
 	return 0;
@@ -576,15 +554,8 @@ void dagent_stop(struct dagent *da)
 	canary_free(da->canary);
 	da->canary = NULL;
 	close_events(da);
-	if (da->tfd >= 0) {
-		if (da->loop)
-			loop_del(da->loop, da->tfd);
-		close(da->tfd);
-	}
-	da->tfd = -1;
-	if (da->ipc_ok)
-		nfg_ipc_close(&da->ipc);
-	da->ipc_ok = false;
+	loop_del_close(da->loop, &da->tfd);
+	nfg_ipc_lazy_close(&da->k);
 	dl_free(&da->learned);
 	nfg_forged_free(&da->pending);
 	nfg_forged_free(&da->data);

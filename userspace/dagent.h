@@ -57,10 +57,7 @@ struct dl_learned {
 
 struct dagent {
 	struct loop *loop;
-	int (*ipc_open)(struct nfg_ipc *ipc);
-	struct nfg_ipc ipc;		/* requests */
-	bool ipc_ok;
-	uint64_t ipc_retry_ms;
+	struct nfg_ipc_lazy k;		/* requests */
 	struct nfg_ipc ev;		/* events */
 	bool ev_ok;
 	int tfd;

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/timerfd.h>
 
 #include "format.h"
 #include "hagent.h"
@@ -20,31 +19,18 @@ static uint64_t now_of(const struct hagent *ha)
 
 static bool ipc_ready(struct hagent *ha, uint64_t now)
 {
-	int err;
+	int err = nfg_ipc_lazy_ready(&ha->k, now);
 
-	if (ha->ipc_ok)
-		return true;
-	if (ha->ipc_retry_ms && now < ha->ipc_retry_ms)
-		return false;
-	err = ha->ipc_open(&ha->ipc);
-	if (err) {
-		if (!ha->ipc_retry_ms)
-			log_err("health: %s", nfg_strerror(err));
-		ha->ipc_retry_ms = now + HA_REOPEN_MS;
-		return false;
-	}
-	ha->ipc_ok = true;
-	ha->ipc_retry_ms = 0;
-	return true;
+	if (err && err != -EAGAIN)
+		log_err("health: %s", nfg_strerror(err));
+	return !err;
 }
 
 static void ipc_failed(struct hagent *ha, int err, uint64_t now)
 {
 	if (err == -EINVAL || err == -ERANGE)
 		return;		/* refused, the socket is fine */
-	nfg_ipc_close(&ha->ipc);
-	ha->ipc_ok = false;
-	ha->ipc_retry_ms = now + 1;	/* reopen at the next try */
+	nfg_ipc_lazy_drop(&ha->k, now);
 }
 
 static void describe(char *buf, size_t len, const struct hl_verdict *v)
@@ -84,11 +70,11 @@ static int push(struct hagent *ha, struct ha_uplink *u, const struct hl_verdict 
 		NFG_MARK(&up, NFGATE_UPLINK_A_PROBE_RTT_US);
 		NFG_MARK(&up, NFGATE_UPLINK_A_PROBE_JITTER_US);
 	}
-	err = nfg_ipc_uplink_set(&ha->ipc, &up);
+	err = nfg_ipc_uplink_set(&ha->k.ipc, &up);
 	if (err) {
-		if (ha->ipc.extack[0])
+		if (ha->k.ipc.extack[0])
 			log_err("health: set uplink %s: %s (kernel: %s)", up.ifname,
-				nfg_strerror(err), ha->ipc.extack);
+				nfg_strerror(err), ha->k.ipc.extack);
 		else
 			log_err("health: set uplink %s: %s", up.ifname, nfg_strerror(err));
 		ipc_failed(ha, err, now);
@@ -149,7 +135,7 @@ static void sample(struct hagent *ha, uint64_t now)
 
 	if (!ipc_ready(ha, now))
 		return;
-	err = nfg_ipc_uplink_dump(&ha->ipc, &list, &n, NULL);
+	err = nfg_ipc_uplink_dump(&ha->k.ipc, &list, &n, NULL);
 	if (err) {
 		ipc_failed(ha, err, now);
 		return;
@@ -301,14 +287,8 @@ void hagent_tick(struct hagent *ha)
 	}
 }
 
-static void on_timer(struct loop *loop, int fd, uint32_t events, void *data)
+static void on_tick(void *data)
 {
-	uint64_t ticks;
-
-	(void)loop;
-	(void)events;
-	if (read(fd, &ticks, sizeof(ticks)) != sizeof(ticks))
-		return;
 	hagent_tick(data);
 }
 
@@ -394,15 +374,14 @@ static void count(const struct hagent *ha)
 int hagent_start(struct hagent *ha, struct loop *loop, const struct nfg_config *cfg,
 		 int (*ipc_open)(struct nfg_ipc *ipc))
 {
-	struct itimerspec its = { .it_interval = { 0, HA_TICK_MS * 1000000L },
-				  .it_value = { 0, HA_TICK_MS * 1000000L } };
 	uint64_t (*clock)(void) = ha->now_ms;
 	int err;
 
 	memset(ha, 0, sizeof(*ha));
 	ha->now_ms = clock;
 	ha->loop = loop;
-	ha->ipc_open = ipc_open;
+	ha->k.open = ipc_open;
+	ha->k.backoff_ms = HA_REOPEN_MS;
 	ha->tfd = -1;
 	ha->ident = (uint16_t)(getpid() << 4);
 	err = build(ha, cfg, NULL, 0);
@@ -430,10 +409,9 @@ int hagent_start(struct hagent *ha, struct loop *loop, const struct nfg_config *
 			loop_add(loop, rtnl_fd(&ha->rt), on_rtnl, ha);
 	}
 	if (loop) {
-		ha->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-		if (ha->tfd < 0 || timerfd_settime(ha->tfd, 0, &its, NULL) < 0 ||
-		    loop_add(loop, ha->tfd, on_timer, ha) < 0)
-			return -errno;
+		ha->tfd = loop_add_ticker(loop, HA_TICK_MS, on_tick, ha);
+		if (ha->tfd < 0)
+			return ha->tfd;
 	}
 	count(ha);
 	return 0;
@@ -460,19 +438,12 @@ void hagent_stop(struct hagent *ha)
 	free(ha->ups);
 	ha->ups = NULL;
 	ha->n = 0;
-	if (ha->tfd >= 0) {
-		if (ha->loop)
-			loop_del(ha->loop, ha->tfd);
-		close(ha->tfd);
-	}
-	ha->tfd = -1;
+	loop_del_close(ha->loop, &ha->tfd);
 	if (ha->rt_ok) {
 		if (ha->loop)
 			loop_del(ha->loop, rtnl_fd(&ha->rt));
 		rtnl_close(&ha->rt);
 	}
 	ha->rt_ok = false;
-	if (ha->ipc_ok)
-		nfg_ipc_close(&ha->ipc);
-	ha->ipc_ok = false;
+	nfg_ipc_lazy_close(&ha->k);
 }

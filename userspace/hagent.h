@@ -59,10 +59,7 @@ struct ha_uplink {
 
 struct hagent {
 	struct loop *loop;
-	int (*ipc_open)(struct nfg_ipc *ipc);
-	struct nfg_ipc ipc;
-	bool ipc_ok;
-	uint64_t ipc_retry_ms;
+	struct nfg_ipc_lazy k;
 	struct rtnl rt;
 	bool rt_ok;
 	int tfd;

@@ -417,6 +417,38 @@ void nfg_ipc_close(struct nfg_ipc *ipc)
 	ipc->buf = NULL;
 }
 
+int nfg_ipc_lazy_ready(struct nfg_ipc_lazy *l, uint64_t now)
+{
+	bool first = !l->retry_ms;
+	int err;
+
+	if (l->ok)
+		return 0;
+	if (l->retry_ms && now < l->retry_ms)
+		return -EAGAIN;
+	err = l->open(&l->ipc);
+	if (err) {
+		l->retry_ms = now + l->backoff_ms;
+		return first && err != -EAGAIN ? err : -EAGAIN;
+	}
+	l->ok = true;
+	l->retry_ms = 0;
+	return 0;
+}
+
+void nfg_ipc_lazy_drop(struct nfg_ipc_lazy *l, uint64_t now)
+{
+	nfg_ipc_lazy_close(l);
+	l->retry_ms = now + 1;
+}
+
+void nfg_ipc_lazy_close(struct nfg_ipc_lazy *l)
+{
+	if (l->ok)
+		nfg_ipc_close(&l->ipc);
+	l->ok = false;
+}
+
 /* --- commands ------------------------------------------------------------ */
 
 struct get_ctx {

@@ -62,6 +62,27 @@ int nfg_ipc_socket(struct nfg_ipc *ipc);
 int nfg_ipc_open_transport(struct nfg_ipc *ipc);
 void nfg_ipc_close(struct nfg_ipc *ipc);
 
+/*
+ * The agents' request socket: opened on first use, and after a transport
+ * error closed and reopened, no more often than every backoff_ms.
+ */
+struct nfg_ipc_lazy {
+	struct nfg_ipc ipc;
+	int (*open)(struct nfg_ipc *ipc);
+	uint64_t backoff_ms;
+	uint64_t retry_ms;		/* 0: the last open, if any, worked */
+	bool ok;
+};
+
+/*
+ * 0 when l->ipc is open. Otherwise -EAGAIN, or the open's error when it is
+ * the first failure since start or since the last success (to report once).
+ */
+int nfg_ipc_lazy_ready(struct nfg_ipc_lazy *l, uint64_t now);
+/* After a transport error: closes, and reopens at the next ready(). */
+void nfg_ipc_lazy_drop(struct nfg_ipc_lazy *l, uint64_t now);
+void nfg_ipc_lazy_close(struct nfg_ipc_lazy *l);
+
 int nfg_ipc_lan_get(struct nfg_ipc *ipc, struct nfg_lan *lan, uint32_t *gen);
 int nfg_ipc_lan_set(struct nfg_ipc *ipc, const struct nfg_lan *lan);
 int nfg_ipc_lan_del(struct nfg_ipc *ipc);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "loop.h"
@@ -10,6 +11,8 @@ struct loop_source {
 	int fd;
 	loop_fn fn;
 	void *data;
+	void (*tick)(void *data);	/* loop_add_ticker()'s, with its data */
+	void *tick_data;
 	struct loop_source *next;
 };
 
@@ -62,6 +65,54 @@ int loop_del(struct loop *loop, int fd)
 		return 0;
 	}
 	return -ENOENT;
+}
+
+static void on_ticker(struct loop *loop, int fd, uint32_t events, void *data)
+{
+	struct loop_source *s = data;
+	uint64_t ticks;
+
+	(void)loop;
+	(void)events;
+	if (read(fd, &ticks, sizeof(ticks)) == sizeof(ticks))
+		s->tick(s->tick_data);
+}
+
+int loop_add_ticker(struct loop *loop, unsigned int period_ms, void (*tick)(void *data),
+		    void *data)
+{
+	struct timespec period = { period_ms / 1000, (period_ms % 1000) * 1000000L };
+	struct itimerspec its = { .it_interval = period, .it_value = period };
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	if (timerfd_settime(fd, 0, &its, NULL) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	err = loop_add(loop, fd, on_ticker, NULL);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	/* the new source is the list's head; it passes itself to on_ticker */
+	loop->sources->data = loop->sources;
+	loop->sources->tick = tick;
+	loop->sources->tick_data = data;
+	return fd;
+}
+
+void loop_del_close(struct loop *loop, int *fd)
+{
+	if (*fd < 0)
+		return;
+	if (loop)
+		loop_del(loop, *fd);
+	close(*fd);
+	*fd = -1;
 }
 
 int loop_run(struct loop *loop)

@@ -14,7 +14,6 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -189,10 +188,7 @@ static void child_close_out(struct ta_child *c)
 {
 	if (c->outfd < 0)
 		return;
-	if (c->ta->loop)
-		loop_del(c->ta->loop, c->outfd);
-	close(c->outfd);
-	c->outfd = -1;
+	loop_del_close(c->ta->loop, &c->outfd);
 	if (c->outlen)
 		child_flush_line(c);
 }
@@ -720,14 +716,8 @@ void tagent_tick(struct tagent *ta)
 		push(ta, false);
 }
 
-static void on_timer(struct loop *loop, int fd, uint32_t events, void *data)
+static void on_tick(void *data)
 {
-	uint64_t ticks;
-
-	(void)loop;
-	(void)events;
-	if (read(fd, &ticks, sizeof(ticks)) != sizeof(ticks))
-		return;
 	tagent_tick(data);
 }
 
@@ -785,8 +775,6 @@ static int setup(struct tagent *ta, const struct nfg_config *cfg)
 int tagent_start(struct tagent *ta, struct loop *loop, const struct nfg_config *cfg,
 		 int (*ipc_open)(struct nfg_ipc *ipc))
 {
-	struct itimerspec its = { .it_interval = { 0, TA_TICK_MS * 1000000L },
-				  .it_value = { 0, TA_TICK_MS * 1000000L } };
 	uint64_t (*clock)(void) = ta->now_ms;
 	int err;
 
@@ -799,10 +787,9 @@ int tagent_start(struct tagent *ta, struct loop *loop, const struct nfg_config *
 	if (err)
 		return err;
 	if (loop) {
-		ta->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-		if (ta->tfd < 0 || timerfd_settime(ta->tfd, 0, &its, NULL) < 0 ||
-		    loop_add(loop, ta->tfd, on_timer, ta) < 0)
-			return -errno;
+		ta->tfd = loop_add_ticker(loop, TA_TICK_MS, on_tick, ta);
+		if (ta->tfd < 0)
+			return ta->tfd;
 	}
 	log_info("tunnel: %zu server(s), local ports %u..%u, udp %s, fail %s%s", ta->n,
 		 ta->conf.local_port, (unsigned int)(ta->conf.local_port + ta->n - 1),
@@ -844,12 +831,7 @@ void tagent_stop(struct tagent *ta)
 	teardown(ta);
 	/* nobody answers for the tunnel any more: the kernel applies fail */
 	push(ta, true);
-	if (ta->tfd >= 0) {
-		if (ta->loop)
-			loop_del(ta->loop, ta->tfd);
-		close(ta->tfd);
-		ta->tfd = -1;
-	}
+	loop_del_close(ta->loop, &ta->tfd);
 	log_info("tunnel: stopped, reported down (fail %s)", nfg_tunnel_fail_name(ta->conf.fail));
 }
 

@@ -687,7 +687,7 @@ static int read_password_file(const char *path, char *out, char *err, size_t n)
 			 path, NFG_TUNNEL_PASSWORD_MAX - 1);
 		return -1;
 	}
-	snprintf(out, NFG_TUNNEL_PASSWORD_MAX, "%s", buf);
+	memcpy(out, buf, strlen(buf) + 1);	/* fits: checked above */
 	memset(buf, 0, sizeof(buf));
 	return 0;
 }

@@ -745,6 +745,55 @@ static void apply_dns(void)
 	k.old_dns = false;
 }
 
+/* nfg_ipc_lazy: open on first use, report once, back off, reopen after a drop. */
+static int lazy_fails, lazy_opens;
+
+static int lazy_open(struct nfg_ipc *i)
+{
+	lazy_opens++;
+	if (lazy_fails > 0) {
+		lazy_fails--;
+		return -ENOENT;
+	}
+	fake_attach(&k, i);
+	return nfg_ipc_open_transport(i);
+}
+
+static void lazy(void)
+{
+	struct nfg_ipc_lazy l = { .open = lazy_open, .backoff_ms = 5000 };
+	int err;
+
+	lazy_fails = 2;
+	lazy_opens = 0;
+	err = nfg_ipc_lazy_ready(&l, 1000);
+	CHECK(err == -ENOENT && !l.ok && lazy_opens == 1,
+	      "lazy: the first failed open is reported (%d)", err);
+	CHECK(nfg_ipc_lazy_ready(&l, 2000) == -EAGAIN && lazy_opens == 1,
+	      "lazy: no reopen before the backoff ends");
+	err = nfg_ipc_lazy_ready(&l, 6000);
+	CHECK(err == -EAGAIN && lazy_opens == 2, "lazy: a second failure is not reported again (%d)",
+	      err);
+	err = nfg_ipc_lazy_ready(&l, 11000);
+	CHECK(err == 0 && l.ok && lazy_opens == 3 && l.ipc.family_id == FAKE_FAMILY_ID,
+	      "lazy: opened after the backoff (%d)", err);
+	CHECK(nfg_ipc_lazy_ready(&l, 11001) == 0 && lazy_opens == 3, "lazy: open stays open");
+	nfg_ipc_lazy_drop(&l, 12000);
+	CHECK(!l.ok && l.ipc.nl == NULL && l.ipc.buf == NULL, "lazy: a drop closes");
+	CHECK(nfg_ipc_lazy_ready(&l, 12001) == 0 && lazy_opens == 4,
+	      "lazy: reopened at the next try after a drop");
+	nfg_ipc_lazy_drop(&l, 13000);
+	lazy_fails = 1;
+	err = nfg_ipc_lazy_ready(&l, 13001);
+	CHECK(err == -EAGAIN && lazy_opens == 5,
+	      "lazy: a failed reopen after a drop is not reported (%d)", err);
+	lazy_fails = 0;
+	CHECK(nfg_ipc_lazy_ready(&l, 18001) == 0, "lazy: and recovers");
+	nfg_ipc_lazy_close(&l);
+	nfg_ipc_lazy_close(&l);
+	CHECK(!l.ok, "lazy: close twice is harmless");
+}
+
 /* The host kernel: no nfgate here, but the controller and ext acks are real. */
 static void real_kernel(void)
 {
@@ -785,6 +834,7 @@ int main(void)
 	apply();
 	apply_settings_forwards();
 	apply_dns();
+	lazy();
 	real_kernel();
 	nfg_ipc_close(&ipc);
 	return t_end();

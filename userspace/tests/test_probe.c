@@ -6,6 +6,7 @@
  * signal from SYN counters of the fake kernel, pushes to the fake kernel.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,6 +341,46 @@ static void agent(void)
 	nfg_ipc_close(&ipc);
 }
 
+/* loop_add_ticker(): ticks on time, stops at loop_del_close(). */
+struct ticker_ctx {
+	struct loop *loop;
+	int fd, ticks;
+};
+
+static void on_test_tick(void *data)
+{
+	struct ticker_ctx *c = data;
+
+	if (++c->ticks == 3)
+		loop_del_close(c->loop, &c->fd);
+	if (c->ticks >= 3)
+		loop_stop(c->loop, 0);
+}
+
+static void ticker(void)
+{
+	struct loop loop;
+	struct ticker_ctx c = { .loop = &loop };
+	int fd, err;
+
+	if (loop_init(&loop)) {
+		CHECK(0, "ticker: loop_init");
+		return;
+	}
+	c.fd = fd = loop_add_ticker(&loop, 20, on_test_tick, &c);
+	CHECK(fd >= 0, "ticker: added (%d)", fd);
+	if (fd < 0)
+		return;
+	err = loop_run(&loop);
+	CHECK(err == 0 && c.ticks == 3, "ticker: three ticks (%d, %d)", c.ticks, err);
+	CHECK(c.fd == -1 && fcntl(fd, F_GETFD) < 0 && errno == EBADF && loop.sources == NULL,
+	      "ticker: loop_del_close() closed it and left no source");
+	c.fd = -1;
+	loop_del_close(NULL, &c.fd);
+	CHECK(c.fd == -1, "ticker: loop_del_close() of -1 is a no-op");
+	loop_close(&loop);
+}
+
 int main(void)
 {
 	t_begin("probe");
@@ -348,5 +389,6 @@ int main(void)
 	dns();
 	rtnl();
 	agent();
+	ticker();
 	return t_end();
 }
