@@ -310,9 +310,15 @@ nfgate_unload()
 
 # ---- the kernel log ------------------------------------------------------------
 
-# What no test may leave in the kernel log (tools/vm/lib.sh scans the whole
-# log of a VM run with the same kind of list).
-KLOG_BAD_RE='-+\[ cut here \]-+|WARNING: |BUG: |kernel BUG at |Oops|general protection fault|Kernel panic|refcount_t: |INFO: task .* blocked|possible (circular|recursive) locking|unregister_netdevice: waiting for|UBSAN: |kmemleak: [0-9]+ new suspected|list_(add|del) corruption|soft lockup'
+# What no test may leave in the kernel log: klog_bad, the list with which
+# tools/vm/lib.sh also scans the whole log of a VM run.
+KLOG_BAD_RE=$(grep -v '^#' "$SELFTESTS_DIR/klog_bad" | paste -sd '|')
+
+# klog_text: the kernel log, a message a line without its "[ time] ".
+klog_text()
+{
+	dmesg | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //'
+}
 
 # klog_mark: remember where the kernel log ends now.
 klog_mark()
@@ -325,7 +331,7 @@ klog_mark()
 klog_clean()
 {
 	local bad
-	bad=$(dmesg | tail -n +$(( ${KLOG_MARK:-0} + 1 )) | grep -E -- "$KLOG_BAD_RE")
+	bad=$(klog_text | tail -n +$(( ${KLOG_MARK:-0} + 1 )) | grep -E -- "$KLOG_BAD_RE")
 	if [ -z "$bad" ]; then
 		ktap_ok "$1"
 		return 0

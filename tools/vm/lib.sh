@@ -411,29 +411,9 @@ vm_run()
 	return 0
 }
 
-# Kernel log patterns that fail a run: oopses, WARN()s, lockdep, KASAN,
-# kmemleak, refcount errors, hung tasks, stuck netdevs. Matched against each
-# message after its "[ time]" prefix.
-VM_KLOG_BAD=(
-	'^-+\[ cut here \]-+'
-	'^WARNING: '			# WARN(), lockdep, RCU splats
-	'^BUG: '			# NULL deref, KASAN, sleeping in atomic...
-	'^kernel BUG at '
-	'^Oops'
-	'^general protection fault'
-	'^Kernel panic'
-	'^refcount_t: '
-	'^INFO: (task .* blocked for more than|rcu_|trying to register non-static key|lockdep is turned off)'
-	'^rcu: INFO: '
-	'possible (circular|recursive) locking'
-	'^unregister_netdevice: waiting for'
-	'^UBSAN: '
-	'kmemleak: [0-9]+ new suspected memory leak'
-	'^list_(add|del) corruption'
-	'^Unable to handle kernel'
-	'^watchdog: BUG: soft lockup'
-	'^NMI watchdog: Watchdog detected'
-)
+# Kernel log patterns that fail a run (oopses, WARN()s, lockdep, KASAN,
+# kmemleak...): selftests/klog_bad, which the tests' klog_clean uses too.
+VM_KLOG_BAD=$VM_REPO/selftests/klog_bad
 
 # vm_scan_kernel_log FILE: print matching lines as KTAP comments, then the
 # first report in full (up to 40 lines); sets VM_KLOG_HITS to their number;
@@ -441,7 +421,7 @@ VM_KLOG_BAD=(
 vm_scan_kernel_log()
 {
 	local re
-	re=$(IFS='|'; echo "${VM_KLOG_BAD[*]}")
+	re=$(grep -v '^#' "$VM_KLOG_BAD" | paste -sd '|')
 	local clean hits
 	# kmemleak's reports count from the job's baseline (vm_write_job) on.
 	clean=$(tr -d '\r' < "$1" 2>/dev/null |
