@@ -298,10 +298,10 @@ dns_inject_stop "$isp2"
 # (the genuine path +3 x DELAY) so that it measures the injector, not TCG.
 dns_genuine_delay $((DELAY * 3))
 dns_inject_start "$isp1" --replies 2
-dns_query "$lan2" -n 20 --ports 10 --linger $((LINGER * 2)) --timeout 4000 \
+dns_query "$lan2" -n 20 --ports 10 --linger $((LINGER * 2)) --timeout "$(slow_ms 4000)" \
 	--expect "$GENUINE_BLOCKED" -q www.blocked.test > "$TOPO/lan2.out" &
 lan2_pid=$!
-out=$(dns_query "$lan1" -n 20 --ports 10 --linger $((LINGER * 2)) --timeout 4000 \
+out=$(dns_query "$lan1" -n 20 --ports 10 --linger $((LINGER * 2)) --timeout "$(slow_ms 4000)" \
 	--expect "$GENUINE_BLOCKED" -q www.blocked.test one.blocked.test)
 wait "$lan2_pid"
 out2=$(<"$TOPO/lan2.out")

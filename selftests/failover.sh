@@ -61,8 +61,8 @@ ktap_info "flows pinned before failover (ppp0, wwan0): $flows_before"
 # ---- failover -----------------------------------------------------------------
 # A prober in lan1 starts a new connection every 20 ms; the ISP ends the
 # PPPoE session; the monitor's events give the moment ppp0 went down.
-ip netns exec "$lan1" python3 "$WHOAMI" probe "$SERVER" "$WHOAMI_PORT" 12 \
-	--interval 0.02 --timeout 0.5 > "$TOPO/probe" 2>&1 &
+ip netns exec "$lan1" python3 "$WHOAMI" probe "$SERVER" "$WHOAMI_PORT" "$(slow_s 12)" \
+	--interval "$(slow_s 0.02)" --timeout "$(slow_s 0.5)" > "$TOPO/probe" 2>&1 &
 prober=$!
 busywait 5000 grep -q " $ppp\$" "$TOPO/probe"
 t_kill=$(now_ms)
@@ -77,8 +77,9 @@ ktap_info "failover: session ended -> ppp0 down event: $((t_down - t_kill)) ms"
 ktap_info "failover: ppp0 down -> first new connection through wwan0 done: $((t_first - t_down)) ms"
 ktap_info "failover: $lost connections started after the session ended failed (started on the dying line)"
 check "new connections go through wwan0 once ppp0 is down" test -n "$t_first"
-check "failover within a generous bound (measured $((t_first - t_down)) ms, bound 10000)" \
-	test $((t_first - t_down)) -le 10000
+bound=$(slow_ms 10000)
+check "failover within a generous bound (measured $((t_first - t_down)) ms, bound $bound)" \
+	test $((t_first - t_down)) -le "$bound"
 check "no connection started after ppp0 went down failed" \
 	test "$(awk -v t="$t_down" '$1 > t + 5 && $3 == "FAIL"' "$TOPO/probe" | wc -l)" -eq 0
 wait $hold_p1; r1=$?
@@ -99,8 +100,8 @@ check "no connection left pinned to ppp0; wwan0 kept its own" \
 # ppp0 re-dials, until five connections went through ppp0 again.
 HOLD=8000
 nf set settings holddown $HOLD
-ip netns exec "$lan1" python3 "$WHOAMI" probe "$SERVER" "$WHOAMI_PORT" 120 \
-	--interval 0.1 --timeout 0.5 --until "$ppp" > "$TOPO/probe2" 2>&1 &
+ip netns exec "$lan1" python3 "$WHOAMI" probe "$SERVER" "$WHOAMI_PORT" "$(slow_s 120)" \
+	--interval "$(slow_s 0.1)" --timeout "$(slow_s 0.5)" --until "$ppp" > "$TOPO/probe2" 2>&1 &
 prober=$!
 topo_pppoe_server_start 100.64.0.10
 check "ppp0 re-dials" slowwait 90 ppp0_up
@@ -116,7 +117,7 @@ check "during the hold-down new connections stayed on wwan0 ($(echo "$in_hold" |
 	sh -c "echo '$in_hold' | grep -q ' 10.0.2.2\$' && ! echo '$in_hold' | grep -q ' $ppp\$'"
 check "failback waited for the hold-down" test $((t_back - t_up)) -ge $((HOLD - 100))
 check "after the hold-down, new connections prefer ppp0 again (within 10 s)" \
-	test $((t_back - t_up)) -le $((HOLD + 10000))
+	test $((t_back - t_up)) -le $((HOLD + $(slow_ms 10000)))
 check "the wwan0 flow was left alone by the failback" kill -0 $hold_w
 
 # ---- re-dial with a new address ---------------------------------------------------
@@ -136,7 +137,7 @@ nf set settings holddown 0
 first_on_ppp0()
 {
 	local seen
-	seen=$(topo_ask "$lan1" 1 --timeout 0.5) || return 1
+	seen=$(topo_ask "$lan1" 1 --timeout "$(slow_s 0.5)") || return 1
 	[ "${seen%:*}" = "$(ppp0_addr)" ]
 }
 busywait 30000 first_on_ppp0 > /dev/null

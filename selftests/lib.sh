@@ -19,6 +19,10 @@
 #            pid in VAR); ns_ping NS DST; ns_sysctl NS K=V...
 # Polling:   busywait TIMEOUT_MS CMD...; slowwait TIMEOUT_S CMD...;
 #            stopped PID
+# Slowness:  NFGATE_SLOW=K: the kernel runs K times slower than Debian's
+#            (make check-debug sets 10); the polls' bounds stretch K times,
+#            tests stretch their clients' timeouts and generous bounds with
+#            slow_ms MS and slow_s SECONDS (which print the stretched value)
 # Module:    nfgate_load [PARAMS...], nfgate_unload, nfgate_loaded
 # Kernel log: klog_mark; klog_clean DESC (a check: no oops, WARN, KASAN,
 #            lockdep, leak... since the mark); kmemleak_scan (prints the
@@ -26,6 +30,9 @@
 #            (MemAvailable and slab totals, for before/after comparisons)
 
 ksft_skip=4
+
+NFGATE_SLOW=${NFGATE_SLOW:-1}
+[[ $NFGATE_SLOW =~ ^[1-9][0-9]*$ ]] || NFGATE_SLOW=1
 
 SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NFGATE_KO=${NFGATE_KO:-$SELFTESTS_DIR/../nfgate.ko}
@@ -145,11 +152,23 @@ at_exit()
 
 # ---- polling ---------------------------------------------------------------
 
-# busywait TIMEOUT_MS CMD...: retry CMD until it succeeds or TIMEOUT_MS ran
-# out. Prints CMD's last output; returns its last status.
+# slow_ms MS, slow_s SECONDS: a time stretched NFGATE_SLOW times.
+slow_ms()
+{
+	echo $(( $1 * NFGATE_SLOW ))
+}
+
+slow_s()
+{
+	awk -v s="$1" -v k="$NFGATE_SLOW" 'BEGIN { print s * k }'
+}
+
+# busywait TIMEOUT_MS CMD...: retry CMD until it succeeds or TIMEOUT_MS
+# (stretched by NFGATE_SLOW) ran out. Prints CMD's last output; returns its
+# last status.
 busywait()
 {
-	local timeout_ms=$1; shift
+	local timeout_ms=$(( $1 * NFGATE_SLOW )); shift
 	local start out rc
 	start=$(date +%s%3N)
 	while :; do
@@ -165,7 +184,7 @@ busywait()
 # slowwait TIMEOUT_S CMD...: like busywait, polling every 100 ms.
 slowwait()
 {
-	local timeout_s=$1; shift
+	local timeout_s=$(( $1 * NFGATE_SLOW )); shift
 	local deadline out rc
 	deadline=$(( $(date +%s) + timeout_s ))
 	while :; do

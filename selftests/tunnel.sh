@@ -150,13 +150,13 @@ who()
 	local proto=tcp
 	[ "${3:-}" = --udp ] && proto=udp
 	# a datagram in one read (dd), not bash's byte by byte
-	ip netns exec "$1" timeout 3 bash -c "
+	ip netns exec "$1" timeout "$(slow_s 3)" bash -c "
 		exec 3<>/dev/$proto/$2/$WHOAMI_PORT || exit 1
 		if [ $proto = udp ]; then
 			echo '?' >&3
 			dd bs=512 count=1 status=none <&3
 		else
-			read -r -t 2 line <&3 && echo \"\$line\"
+			read -r -t $(slow_s 2) line <&3 && echo \"\$line\"
 		fi" 2>/dev/null | cut -d: -f1
 }
 who_is() { [ "$(who "$lan1" "$1" "${@:3}")" = "$2" ]; }
@@ -279,8 +279,8 @@ check "the list loads again by hand, well under a second" \
 
 section server failover
 # ---- server failover ------------------------------------------------------------------
-ip netns exec "$lan1" python3 "$WHOAMI" probe $FOREIGN "$WHOAMI_PORT" 30 \
-	--interval 0.05 --timeout 1 --until $SS2 > "$TOPO/probe" 2>&1 &
+ip netns exec "$lan1" python3 "$WHOAMI" probe $FOREIGN "$WHOAMI_PORT" "$(slow_s 30)" \
+	--interval "$(slow_s 0.05)" --timeout "$(slow_s 1)" --until $SS2 > "$TOPO/probe" 2>&1 &
 prober=$!
 busywait 15000 grep -q " $SS1\$" "$TOPO/probe"
 t_kill=$(now_ms)
@@ -288,8 +288,9 @@ kill "$ss1_pid"
 wait $prober
 t_first=$(awk -v t="$t_kill" '$3 == s && $1 >= t { print $1; exit }' s=$SS2 "$TOPO/probe")
 ktap_info "server failover: ss1 killed -> first new connection through ss2 started after $((${t_first:-0} - t_kill)) ms"
-check "server failover: new connections go through ss2 (bound 15000 ms)" \
-	test -n "$t_first" -a "$((${t_first:-0} - t_kill))" -lt 15000
+bound=$(slow_ms 15000)
+check "server failover: new connections go through ss2 (bound $bound ms)" \
+	test -n "$t_first" -a "$((${t_first:-0} - t_kill))" -lt "$bound"
 check "show tunnel: ss2 active, ss1 down" \
 	test "$(nf -j show tunnel | jq -c '[.tunnel.active, .tunnel.servers[0].state]')" = '["ss2","down"]'
 dns_is() { [ "$(dns_a)" = "$1" ]; }
@@ -308,8 +309,8 @@ check "... and it is restarted" slowwait 30 \
 
 section uplink failover
 # ---- uplink failover while the tunnel is in use ----------------------------------------
-ip netns exec "$lan1" python3 "$WHOAMI" probe $FOREIGN "$WHOAMI_PORT" 120 \
-	--interval 0.05 --timeout 1 > "$TOPO/probe2" 2>&1 &
+ip netns exec "$lan1" python3 "$WHOAMI" probe $FOREIGN "$WHOAMI_PORT" "$(slow_s 120)" \
+	--interval "$(slow_s 0.05)" --timeout "$(slow_s 1)" > "$TOPO/probe2" 2>&1 &
 prober=$!
 busywait 15000 grep -q " $SS1\$" "$TOPO/probe2"
 t_stop=$(now_ms)
