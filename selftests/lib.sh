@@ -35,6 +35,11 @@ NFGATE_SLOW=${NFGATE_SLOW:-1}
 [[ $NFGATE_SLOW =~ ^[1-9][0-9]*$ ]] || NFGATE_SLOW=1
 
 SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# jq -e fails on no output (bin/jq): Debian 12's jq 1.6 passes it.
+if [ -z "${NFGATE_JQ:-}" ] && NFGATE_JQ=$(command -v jq); then
+	export NFGATE_JQ
+	export PATH=$SELFTESTS_DIR/bin:$PATH
+fi
 NFGATE_KO=${NFGATE_KO:-$SELFTESTS_DIR/../nfgate.ko}
 
 KTAP_NUM=0

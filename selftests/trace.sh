@@ -36,7 +36,7 @@ trace_one()
 {
 	local out=$1 j=${2:-} count=${3:-2} addr=${4:-$SERVER}
 	rm -f "$TOPO/trace.err"
-	nf $j trace host 192.168.0.10 port "$WHOAMI_PORT" count "$count" timeout 20 \
+	nf $j trace host 192.168.0.10 port "$WHOAMI_PORT" count "$count" timeout "$(slow_s 20)" \
 		> "$out" 2> "$TOPO/trace.err" &
 	local pid=$!
 	busywait 10000 grep -q tracing "$TOPO/trace.err" > /dev/null

@@ -232,7 +232,7 @@ section trace
 trace_syn()
 {
 	rm -f "$TOPO/trace.err"
-	nf "${@:3}" trace host 192.168.0.10 port "$WHOAMI_PORT" count 1 timeout 20 \
+	nf "${@:3}" trace host 192.168.0.10 port "$WHOAMI_PORT" count 1 timeout "$(slow_s 20)" \
 		> "$1" 2> "$TOPO/trace.err" &
 	local pid=$!
 	busywait 10000 grep -q tracing "$TOPO/trace.err" > /dev/null
