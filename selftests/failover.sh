@@ -40,14 +40,14 @@ for t in sys.stdin.read().split():
 
 # One flow on wwan0 (ppp0 drained meanwhile), two on ppp0, one UDP stream.
 nf set uplink ppp0 admin down
-ip netns exec "$lan2" python3 "$WHOAMI" hold "$SERVER" "$WHOAMI_PORT" 300 \
+ip netns exec "$lan2" python3 "$WHOAMI" hold "$SERVER" "$WHOAMI_PORT" "$(slow_s 300)" \
 	> "$TOPO/hold.wwan0" 2>&1 &
 hold_w=$!
 at_exit "kill $hold_w"
 busywait 30000 test -s "$TOPO/hold.wwan0"
 nf set uplink ppp0 admin up
 for i in 1 2; do
-	ip netns exec "$lan1" python3 "$WHOAMI" hold "$SERVER" "$WHOAMI_PORT" 300 \
+	ip netns exec "$lan1" python3 "$WHOAMI" hold "$SERVER" "$WHOAMI_PORT" "$(slow_s 300)" \
 		> "$TOPO/hold.ppp0.$i" 2>&1 &
 	eval "hold_p$i=$!"
 done
@@ -123,7 +123,7 @@ check "the wwan0 flow was left alone by the failback" kill -0 $hold_w
 # ---- re-dial with a new address ---------------------------------------------------
 # A UDP flow (one socket, one conntrack entry) runs across the re-dial.
 old=$(ppp0_addr)
-ip netns exec "$lan1" python3 "$WHOAMI" udpstream "$SERVER" "$WHOAMI_PORT" 60 \
+ip netns exec "$lan1" python3 "$WHOAMI" udpstream "$SERVER" "$WHOAMI_PORT" "$(slow_s 60)" \
 	> "$TOPO/udp" 2>&1 &
 udp=$!
 busywait 5000 grep -q " $old\$" "$TOPO/udp"
@@ -166,7 +166,7 @@ check "after 100 down/up cycles both uplinks are up again" \
 check "and traffic flows" busywait 10000 sh -c "ip netns exec $lan1 python3 $WHOAMI ask $SERVER $WHOAMI_PORT 1 --timeout 1"
 
 # ---- rmmod with flows pinned ----------------------------------------------------
-ip netns exec "$lan1" python3 "$WHOAMI" hold "$SERVER" "$WHOAMI_PORT" 30 \
+ip netns exec "$lan1" python3 "$WHOAMI" hold "$SERVER" "$WHOAMI_PORT" "$(slow_s 30)" \
 	> "$TOPO/hold.last" 2>&1 &
 at_exit "kill $!"
 busywait 5000 test -s "$TOPO/hold.last"
