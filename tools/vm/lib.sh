@@ -340,7 +340,8 @@ vm_kill_qemu()
 vm_run()
 {
 	local job=$1
-	local timeout=${VM_TIMEOUT:-2400}
+	# 70 min: the suite takes about 22 quietly, 40 beside two other guests
+	local timeout=${VM_TIMEOUT:-4200}
 
 	mkdir -p "$VM_CACHE/runs"
 	# Keep the last few runs for post-mortems.
