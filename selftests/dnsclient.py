@@ -121,6 +121,12 @@ def sample_ids(n):
     return out
 
 
+def slowness():
+    """NFGATE_SLOW (selftests/lib.sh): how many times slower the kernel is."""
+    v = os.environ.get('NFGATE_SLOW', '1')
+    return int(v) if v.isdigit() and int(v) > 0 else 1
+
+
 def die(msg):
     sys.stderr.write('dnsclient: %s\n' % msg)
     sys.exit(2)
@@ -713,7 +719,8 @@ query options:
   --do                  set the DNSSEC OK bit (implies --edns 1232)
   --no-rd               clear RD
   --tcp                 retry over TCP when the first reply has TC=1
-  --timeout MS          per query, from its first transmission (default 2000)
+  --timeout MS          per query, from its first transmission (default 2000,
+                        times $NFGATE_SLOW: see selftests/lib.sh)
   --retransmit MS       resend with the same ID every MS without a reply
   --tries N             transmissions at most, with --retransmit (default 3)
   --ports K             spread the queries over K source sockets (default 1)
@@ -738,7 +745,7 @@ class Opts:
 def parse_args(argv):
     o = Opts()
     o.count, o.qtype, o.port, o.edns, o.do, o.no_rd = None, 'A', 53, 0, False, False
-    o.tcp, o.timeout, o.retransmit, o.tries = False, 2000, 0, 3
+    o.tcp, o.timeout, o.retransmit, o.tries = False, 2000 * slowness(), 0, 3
     o.ports, o.parallel, o.interval, o.linger = 1, 0, 0.0, 0
     o.forged, o.expect, o.expect_rcode = AddrSet(), AddrSet(), None
     o.bind, o.dev, o.quiet, o.duration = None, None, False, 0

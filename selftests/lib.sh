@@ -33,6 +33,7 @@ ksft_skip=4
 
 NFGATE_SLOW=${NFGATE_SLOW:-1}
 [[ $NFGATE_SLOW =~ ^[1-9][0-9]*$ ]] || NFGATE_SLOW=1
+export NFGATE_SLOW	# dnsclient.py's default timeout too
 
 SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # jq -e fails on no output (bin/jq): Debian 12's jq 1.6 passes it.
