@@ -210,11 +210,21 @@ check "DNS through ss-tunnel: example.test is 192.0.2.7" \
 	test "$(dns_a)" = 192.0.2.7
 check "... and the resolver saw the query come from ss1" \
 	grep -q "from $SS1" "$TOPO/dnsmasq.log"
+# A connection held open through the tunnel for the flow gauge: the ones
+# above may have ended, and their conntrack entries with them, on a slow
+# kernel.
+ip netns exec "$lan1" timeout "$(slow_s 30)" bash -c \
+	"exec 3<>/dev/tcp/$FOREIGN/$WHOAMI_PORT; sleep $(slow_s 30)" &
+gauge_holder=$!
+tunnel_flows() { [ "$(nf -j show tunnel | jq '.tunnel.flows')" -gt 0 ]; }
+busywait 15000 tunnel_flows
 check "show tunnel: ss1 active, both up, connections counted" \
 	test "$(nf -j show tunnel | jq -c '[[.tunnel.servers[] | [.name, .state, .active]],
 		.tunnel.flows > 0, .stats.tunnel_tcp > 0, .stats.tunnel_udp > 0]')" = \
 	'[[["ss1","up",true],["ss2","up",false]],true,true,true]'
 nf show tunnel | sed 's/^/#   /'
+kill "$gauge_holder" 2>/dev/null
+wait "$gauge_holder" 2>/dev/null
 ktap_info "nfgate show:"
 nf show | sed 's/^/#   /'
 overview_has() { nf show | grep -q "$1"; }
