@@ -210,11 +210,16 @@ check "DNS through ss-tunnel: example.test is 192.0.2.7" \
 	test "$(dns_a)" = 192.0.2.7
 check "... and the resolver saw the query come from ss1" \
 	grep -q "from $SS1" "$TOPO/dnsmasq.log"
-# A connection held open through the tunnel for the flow gauge: the ones
-# above may have ended, and their conntrack entries with them, on a slow
-# kernel.
-ip netns exec "$lan1" timeout "$(slow_s 30)" bash -c \
-	"exec 3<>/dev/tcp/$FOREIGN/$WHOAMI_PORT; sleep $(slow_s 30)" &
+# hold_open: in the background, a connection from lan1 to the foreign
+# host held open (30 s, stretched); $! is its pid.
+hold_open()
+{
+	ip netns exec "$lan1" timeout "$(slow_s 30)" bash -c \
+		"exec 3<>/dev/tcp/$FOREIGN/$WHOAMI_PORT; sleep $(slow_s 30)" &
+}
+# One for the flow gauge: the connections above may have ended, and their
+# conntrack entries with them, on a slow kernel.
+hold_open
 gauge_holder=$!
 tunnel_flows() { [ "$(nf -j show tunnel | jq '.tunnel.flows')" -gt 0 ]; }
 busywait 15000 tunnel_flows
@@ -341,7 +346,7 @@ ktap_info "uplink failover under the tunnel: PPPoE server stopped -> ppp0 gone a
 check "the tunnel carries new connections again" busywait 15000 tunneled $FOREIGN
 # one held open until ss-server has been seen with it (its ss-redir's
 # connection to the server lives as long as it does)
-ip netns exec "$lan1" timeout 30 bash -c "exec 3<>/dev/tcp/$FOREIGN/$WHOAMI_PORT; sleep 30" &
+hold_open
 holder=$!
 check "... through wwan0 (ss-server sees the connection from 10.0.2.2)" \
 	slowwait 15 sh -c "ip netns exec $inet ss -tnH state established '( sport = :8388 )' | grep -q 10.0.2.2"
