@@ -30,26 +30,34 @@ int loop_add(struct loop *loop, int fd, loop_fn fn, void *data)
 	return loop_add_events(loop, fd, EPOLLIN, fn, data);
 }
 
-int loop_add_events(struct loop *loop, int fd, uint32_t events, loop_fn fn, void *data)
+/* A new source, or NULL with errno set. */
+static struct loop_source *add_source(struct loop *loop, int fd, uint32_t events,
+				      loop_fn fn, void *data)
 {
 	struct loop_source *s = calloc(1, sizeof(*s));
 	struct epoll_event ev = { .events = events };
 
 	if (!s)
-		return -ENOMEM;
+		return NULL;
 	s->fd = fd;
 	s->fn = fn;
 	s->data = data;
 	ev.data.ptr = s;
 	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		int err = -errno;
+		int err = errno;
 
 		free(s);
-		return err;
+		errno = err;
+		return NULL;
 	}
 	s->next = loop->sources;
 	loop->sources = s;
-	return 0;
+	return s;
+}
+
+int loop_add_events(struct loop *loop, int fd, uint32_t events, loop_fn fn, void *data)
+{
+	return add_source(loop, fd, events, fn, data) ? 0 : -errno;
 }
 
 int loop_del(struct loop *loop, int fd)
@@ -84,6 +92,7 @@ int loop_add_ticker(struct loop *loop, unsigned int period_ms, void (*tick)(void
 	struct timespec period = { period_ms / 1000, (period_ms % 1000) * 1000000L };
 	struct itimerspec its = { .it_interval = period, .it_value = period };
 	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	struct loop_source *s;
 	int err;
 
 	if (fd < 0)
@@ -93,15 +102,15 @@ int loop_add_ticker(struct loop *loop, unsigned int period_ms, void (*tick)(void
 		close(fd);
 		return err;
 	}
-	err = loop_add(loop, fd, on_ticker, NULL);
-	if (err) {
+	s = add_source(loop, fd, EPOLLIN, on_ticker, NULL);
+	if (!s) {
+		err = -errno;
 		close(fd);
 		return err;
 	}
-	/* the new source is the list's head; it passes itself to on_ticker */
-	loop->sources->data = loop->sources;
-	loop->sources->tick = tick;
-	loop->sources->tick_data = data;
+	s->data = s;		/* on_ticker gets its source */
+	s->tick = tick;
+	s->tick_data = data;
 	return fd;
 }
 
