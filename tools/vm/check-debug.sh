@@ -11,10 +11,10 @@
 #
 # Environment: as run-tests.sh; VM_TIMEOUT defaults to 14400 s, VM_MEM to
 # 2048 MiB, TEST_TIMEOUT to 6000 s and NFGATE_SLOW to 10 here (KASAN under
-# emulation is five to fifteen times slower and needs shadow memory). VM_ACCEL defaults
-# to tcg,thread=single, as for 6.12: under multi-threaded TCG this kernel
-# once trapped on an int3 that static-key patching had already replaced
-# (Documentation/testing.rst, "On 6.12, and the emulator").
+# emulation is five to fifteen times slower and needs shadow memory).
+# VM_ACCEL defaults to tcg,thread=single, as for 6.12: under multi-threaded
+# TCG this kernel once trapped on an int3 that static-key patching had
+# already replaced (Documentation/testing.rst, "On 6.12, and the emulator").
 
 set -euo pipefail
 
