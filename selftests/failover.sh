@@ -97,8 +97,10 @@ check "no connection left pinned to ppp0; wwan0 kept its own" \
 
 # ---- failback with hold-down ------------------------------------------------------
 # A prober (a connection every 100 ms) runs while the ISP comes back and
-# ppp0 re-dials, until five connections went through ppp0 again.
-HOLD=8000
+# ppp0 re-dials, until five connections went through ppp0 again. The
+# hold-down stretches with the prober's interval and timeout: on a slow
+# kernel beside other guests, 8 s once saw no connection start at all.
+HOLD=$(slow_ms 8000)
 nf set settings holddown $HOLD
 ip netns exec "$lan1" python3 "$WHOAMI" probe "$SERVER" "$WHOAMI_PORT" "$(slow_s 120)" \
 	--interval "$(slow_s 0.1)" --timeout "$(slow_s 0.5)" --until "$ppp" > "$TOPO/probe2" 2>&1 &
