@@ -158,6 +158,7 @@ inject_count_ge() { [ "$(dns_inject_count "$1")" -ge "$2" ]; }
 
 ms_int() { local v=${1%.*}; [[ $v =~ ^[0-9]+$ ]] && echo "$v" || echo -1; }
 
+
 # ---- the genuine resolver alone --------------------------------------------------
 out=$(dns_query "$lan1" --timeout 1500 www.normal.test one.normal.test \
 	multi.normal.test c1.normal.test nope.test a.servfail.test x.dead.test)
@@ -307,6 +308,7 @@ wait "$lan2_pid"
 out2=$(<"$TOPO/lan2.out")
 ktap_info "lan1: $out"
 ktap_info "lan2: $out2"
+dns_path_drops "$lan1" "$lan2" "$router" "$isp1"
 check "60 concurrent queries from 2 hosts, 20 ports (genuine +$((DELAY * 3)) ms): all forged first, genuine later" \
 	test "$(kv forged "$out")" = 40 -a "$(kv forged "$out2")" = 20 -a \
 	"$(kv late_genuine "$out")" = 40 -a "$(kv late_genuine "$out2")" = 20

@@ -58,6 +58,7 @@
 #                                   listens. Log: $(dns_inject_log NS)
 #   dns_inject_stop [NS]            SIGTERM one injector (default: all)
 #   dns_inject_count NS             forged replies it logged so far
+#   dns_path_drops NS...            where each namespace dropped packets
 #   dns_query NS [OPT...] NAME...   dnsclient.py in NS against $DNS_RESOLVER
 #                                   with --forged $DNS_FORGED (-s overrides)
 #   dns_capture_start NS IF         dnsclient.py capture in NS on IF, into
@@ -308,4 +309,28 @@ dns_router_nat()
 		}
 	}
 	NFT
+}
+
+# dns_drops_here: where this namespace dropped packets, on one line: links and
+# qdiscs that dropped, packet and UDP sockets whose receive queue overflowed
+# (ss's skmem d), the kernel's UDP buffer errors; "none" if none did.
+dns_drops_here()
+{
+	{
+		ip -s -j link | jq -j '.[] | select(.stats64.rx.dropped + .stats64.tx.dropped > 0) |
+			"\(.ifname) rx_drop \(.stats64.rx.dropped) tx_drop \(.stats64.tx.dropped); "'
+		tc -s -j qdisc | jq -j '.[] | select(.drops > 0) | "qdisc \(.kind) \(.dev) dropped \(.drops); "'
+		ss -0 -u -a -n -m | awk 'match($0, /,d[0-9]+\)/) {
+			d = substr($0, RSTART + 2, RLENGTH - 3); if (d + 0) printf "socket dropped %s; ", d }'
+		nstat -asz UdpRcvbufErrors UdpInErrors | awk '/^Udp/ && $2 + 0 { printf "%s %s; ", $1, $2 }'
+	} | awk '{ s = s $0 } END { print s == "" ? "none" : s }'
+}
+
+# dns_path_drops NS...: dns_drops_here in each, as ktap_info lines
+dns_path_drops()
+{
+	local ns
+	for ns in "$@"; do
+		ktap_info "drops in ${ns%%-*}: $(in_ns "$ns" bash -c "$(declare -f dns_drops_here); dns_drops_here" 2>&1)"
+	done
 }
