@@ -11,6 +11,8 @@
 #               else from the newest /usr/src/linux-headers-*-amd64
 #   KDIR        kernel headers directory (used to derive KVER)
 #   VM_TIMEOUT  seconds before the whole QEMU run is killed
+#   VM_BOOT_TIMEOUT seconds for the guest to start its job (default 600),
+#               else it is killed and booted once more
 #   VM_MEM      guest memory in MiB (default 1024)
 #   VM_SMP      guest CPUs (default 2)
 #   VM_ACCEL    QEMU's -accel (default tcg: one host thread per guest CPU;
@@ -337,7 +339,24 @@ vm_kill_qemu()
 #   VM_BOOT_WALL  seconds from QEMU start to the job's first output line
 #   VM_WALL       seconds of the whole QEMU run
 # Returns 0 if the job finished and the guest powered off by itself.
+#
+# A guest that has not started the job VM_BOOT_TIMEOUT seconds after QEMU
+# started (default 600; the Debian kernel boots in seconds, the debug one
+# in two to five minutes) is killed and booted again, once: the debug
+# kernel once hung under TCG at 1 s of boot, before any module, idle, and
+# the run would have waited for VM_TIMEOUT. Both boots are reported.
 vm_run()
+{
+	local try
+	for try in 1 2; do
+		VM_BOOT_HUNG=
+		vm_run_once "$@" && return 0
+		[ -n "$VM_BOOT_HUNG" ] && [ $try -eq 1 ] || return 1
+		echo "# vm: booting again, once"
+	done
+}
+
+vm_run_once()
 {
 	local job=$1
 	# 70 min: the suite takes about 22 quietly, 40 beside two other guests
@@ -374,6 +393,20 @@ vm_run()
 	VM_PID=$!
 	trap 'vm_kill_qemu; exit 130' INT TERM
 	trap 'vm_kill_qemu' EXIT
+	# The boot watchdog: the job's first line ends it.
+	local boot_timeout=${VM_BOOT_TIMEOUT:-600}
+	(
+		while kill -0 "$VM_PID" 2>/dev/null; do
+			[ -s "$VM_OUT/stream.log" ] && exit 0
+			if [ "$(vm_since "$start" | cut -d. -f1)" -ge "$boot_timeout" ]; then
+				: > "$VM_OUT/boot-hung"
+				kill -TERM -- "-$VM_PID" 2>/dev/null
+				exit 0
+			fi
+			sleep 1
+		done
+	) &
+	local watchdog=$!
 
 	# Stream the job's output while QEMU runs (tail exits once it died,
 	# after a last read).
@@ -391,9 +424,17 @@ vm_run()
 	VM_QEMU_RC=$?
 	VM_PID=
 	trap - INT TERM EXIT
+	kill "$watchdog" 2>/dev/null
+	wait "$watchdog" 2>/dev/null
 	VM_WALL=$(vm_since "$start")
 	VM_JOB_RC=$(cat "$VM_OUT/status" 2>/dev/null || true)
 
+	if [ -e "$VM_OUT/boot-hung" ]; then
+		VM_BOOT_HUNG=1
+		echo "# vm: the guest had not started the job after VM_BOOT_TIMEOUT=${boot_timeout}s, killed; serial log tail:"
+		tail -n 20 "$VM_OUT/serial.log" | tr -d '\r' | sed 's/^/#   /'
+		return 1
+	fi
 	if [ "$VM_QEMU_RC" -eq 124 ] || [ "$VM_QEMU_RC" -eq 137 ]; then
 		echo "# vm: guest killed after VM_TIMEOUT=${timeout}s; serial log tail:"
 		tail -n 20 "$VM_OUT/serial.log" | tr -d '\r' | sed 's/^/#   /'
