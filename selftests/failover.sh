@@ -39,16 +39,19 @@ for t in sys.stdin.read().split():
 }
 
 # One flow on wwan0 (ppp0 drained meanwhile), two on ppp0, one UDP stream.
+# A held flow gives up after 5 s without an echo: on the debug kernel ppp0
+# went down up to 20.8 s after its session ended, and a flow that gave up
+# first was closed, no longer established, and got no RST.
 nf set uplink ppp0 admin down
 ip netns exec "$lan2" python3 "$WHOAMI" hold "$SERVER" "$WHOAMI_PORT" "$(slow_s 300)" \
-	> "$TOPO/hold.wwan0" 2>&1 &
+	--timeout "$(slow_s 5)" > "$TOPO/hold.wwan0" 2>&1 &
 hold_w=$!
 at_exit "kill $hold_w"
 busywait 30000 test -s "$TOPO/hold.wwan0"
 nf set uplink ppp0 admin up
 for i in 1 2; do
 	ip netns exec "$lan1" python3 "$WHOAMI" hold "$SERVER" "$WHOAMI_PORT" "$(slow_s 300)" \
-		> "$TOPO/hold.ppp0.$i" 2>&1 &
+		--timeout "$(slow_s 5)" > "$TOPO/hold.ppp0.$i" 2>&1 &
 	eval "hold_p$i=$!"
 done
 busywait 30000 sh -c "test -s $TOPO/hold.ppp0.1 && test -s $TOPO/hold.ppp0.2"

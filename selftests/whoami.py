@@ -21,11 +21,12 @@
         connection as it ends: "START_MS END_MS SOURCE" (epoch ms) or
         "START_MS END_MS FAIL". With --until SOURCE it stops early, once
         five connections have been answered from SOURCE.
-  whoami.py hold ADDR PORT SECONDS
+  whoami.py hold ADDR PORT SECONDS [--timeout S]
         Opens one TCP connection, prints the address the server saw, then
         keeps it open, sending a byte every 0.2 s; prints "RST" and exits 3
         if the connection is reset, "CLOSED" (exit 4) if closed, "TIMEOUT"
-        (exit 5) if no echo came back for 5 s, "OK" after SECONDS.
+        (exit 5) if no echo came back for 5 s (--timeout), "OK" after
+        SECONDS.
 """
 
 import select
@@ -106,8 +107,8 @@ def ask(addr, port, n, udp, timeout):
     return 1 if failed else 0
 
 
-def hold(addr, port, seconds):
-    s = socket.create_connection((addr, port), timeout=5)
+def hold(addr, port, seconds, timeout):
+    s = socket.create_connection((addr, port), timeout=timeout)
     f = s.makefile("rb")
     print(f.readline().decode().strip(), flush=True)
     s.setblocking(False)
@@ -133,7 +134,7 @@ def hold(addr, port, seconds):
                 print("CLOSED", flush=True)
                 return 4
             last_echo = time.time()
-        if time.time() - last_echo > 5:
+        if time.time() - last_echo > timeout:
             print("TIMEOUT", flush=True)
             return 5
     print("OK", flush=True)
@@ -200,10 +201,12 @@ def main():
     p.add_argument("port", type=int)
     p.add_argument("arg", nargs="?")
     p.add_argument("--udp", action="store_true")
-    p.add_argument("--timeout", type=float, default=3.0)
+    p.add_argument("--timeout", type=float)
     p.add_argument("--interval", type=float, default=0.02)
     p.add_argument("--until")
     a = p.parse_args()
+    if a.timeout is None:
+        a.timeout = 5.0 if a.cmd == "hold" else 3.0
     if a.cmd == "serve":
         serve(a.addr, a.port, a.arg)
     elif a.cmd == "ask":
@@ -214,7 +217,7 @@ def main():
     elif a.cmd == "udpstream":
         sys.exit(udpstream(a.addr, a.port, float(a.arg or 10)))
     else:
-        sys.exit(hold(a.addr, a.port, float(a.arg or 10)))
+        sys.exit(hold(a.addr, a.port, float(a.arg or 10), a.timeout))
 
 
 if __name__ == "__main__":
