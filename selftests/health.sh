@@ -162,7 +162,11 @@ nf set uplink wwan0 health 1000
 busywait 5000 sh -c "ip netns exec $router $NFGATE -j show | jq -e '.uplinks[0].usable' > /dev/null"
 t_loss=$(now_ms)
 upstream loss 100%
-ip netns exec "$lan1" python3 "$WHOAMI" probe "$SERVER" "$WHOAMI_PORT" 20 \
+# The LAN traffic lasts as long as the wait for its verdict: passive only,
+# health is back up once no connection fails, and on the debug kernel the
+# verdict came at 29 s, after a 20 s prober had ended, and was presumably
+# gone again before the next poll.
+ip netns exec "$lan1" python3 "$WHOAMI" probe "$SERVER" "$WHOAMI_PORT" "$(slow_s 20)" \
 	--interval 0.1 --timeout 1 > "$TOPO/passive" 2>&1 &
 prober=$!
 check "passive signal alone marks ppp0 down" slowwait 20 health_is ppp0 down
