@@ -51,8 +51,7 @@ if command -v iperf3 > /dev/null; then
 	fi
 fi
 
-rxbytes() { ip -n "$inet" -s -j link show "$1" | jq '.[0].stats64.rx.bytes'; }
-rx0=$(( $(rxbytes eth1) + $(rxbytes eth2) ))
+rx0=$(ns_rx_bytes "$inet" eth1 eth2)
 klog_mark
 kmemleak_clear
 m0=$(mem_figures)
@@ -87,7 +86,7 @@ check "$FLAPS flaps of each uplink, traffic through the NAT after every $BATCH" 
 
 up_both() { [ "$(nf -j show uplinks | jq -r '[.[] | select(.oper == "up")] | length')" = 2 ]; }
 check "nfgate shows both uplinks up" busywait 5000 up_both
-rx=$(( $(rxbytes eth1) + $(rxbytes eth2) - rx0 ))
+rx=$(( $(ns_rx_bytes "$inet" eth1 eth2) - rx0 ))
 touch "$TMP/stop"
 kill -INT "$ping_pid"
 slowwait 5 stopped "$ping_pid" || kill -KILL "$ping_pid"

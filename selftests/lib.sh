@@ -16,7 +16,8 @@
 # Netns:     setup_ns VAR... creates uniquely named namespaces (lo up), stored
 #            in VAR, removed at exit by cleanup_all_ns; in_ns NS CMD...;
 #            ns_link NS1 IF1 NS2 IF2 (veth); ns_bg VAR NS CMD... (background,
-#            pid in VAR); ns_ping NS DST; ns_sysctl NS K=V...
+#            pid in VAR); ns_ping NS DST; ns_sysctl NS K=V...;
+#            ns_rx_bytes NS DEV...
 # Polling:   busywait TIMEOUT_MS CMD...; slowwait TIMEOUT_S CMD...;
 #            stopped PID
 # Slowness:  NFGATE_SLOW=K: the kernel runs K times slower than Debian's
@@ -280,6 +281,18 @@ ns_link()
 	ip link add "$if1" netns "$ns1" type veth peer name "$if2" netns "$ns2" &&
 	ip -n "$ns1" link set "$if1" up &&
 	ip -n "$ns2" link set "$if2" up
+}
+
+# ns_rx_bytes NS DEV...: the bytes DEVs in NS received, summed
+ns_rx_bytes()
+{
+	local ns=$1 dev n sum=0
+	shift
+	for dev in "$@"; do
+		n=$(ip -n "$ns" -s -j link show "$dev" | jq '.[0].stats64.rx.bytes')
+		sum=$((sum + n))
+	done
+	echo "$sum"
 }
 
 # ns_ping NS DST [ARGS...]: one quick ping, quiet.

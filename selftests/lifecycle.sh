@@ -81,11 +81,9 @@ ip netns exec "$lan1" bash -c '
 	done' _ "$TOPO" &
 at_exit "touch $TOPO/stop; ip netns pids $lan1 | xargs -r kill"
 # What reached the internet, counted there: ppp0's own counters start
-# again from 0 when pppd re-dials (a new device), as it did 3 times in 50
-# cycles on the debug kernel.
-rxbytes() { ip -n "$inet" -s -j link show "$1" | jq '.[0].stats64.rx.bytes'; }
-inet_rx() { echo $(( $(rxbytes eth1) + $(rxbytes eth2) )); }
-rx0=$(inet_rx)
+# again from 0 when pppd re-dials, as it did 3 times in 50 cycles on the
+# debug kernel.
+rx0=$(ns_rx_bytes "$inet" eth1 eth2)
 
 # The module's counters start from 0 at each load: dns_held >= 1 means
 # replies were held during this load; "held" is how many are held now.
@@ -136,7 +134,7 @@ ktap_info "$CYCLES cycles in $((ms / 1000)).$((ms % 1000 / 100)) s ($((ms / CYCL
 check "$CYCLES rmmod/insmod cycles with replies held and traffic flowing: $((CYCLES - fail)) clean" \
 	test "$fail" -eq 0
 
-rx=$(( $(inet_rx) - rx0 ))
+rx=$(( $(ns_rx_bytes "$inet" eth1 eth2) - rx0 ))
 ktap_info "$((rx / 1048576)) MiB reached the internet during the cycles ($(( rx * 8 / (ms > 0 ? ms : 1) )) kbit/s); iperf3 stream restarted $(cat "$TOPO/iperf-runs" 2>/dev/null || echo 0) times"
 check "traffic flowed across the cycles ($((rx / 1048576)) MiB reached the internet)" test "$rx" -gt 1048576
 touch "$TOPO/stop"
