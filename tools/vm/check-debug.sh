@@ -9,6 +9,10 @@
 #
 #   tools/vm/check-debug.sh [TEST...]    default: $T, else the whole suite
 #
+# The tests are split across VM_SHARDS guests (default 2) that run at the
+# same time (run-shards.sh): the whole suite takes about 4.4 hours in one
+# guest. Each guest scans its kernel log and kmemleak at its end.
+#
 # Environment: as run-tests.sh; VM_TIMEOUT defaults to 14400 s, VM_MEM to
 # 2048 MiB, TEST_TIMEOUT to 6000 s and NFGATE_SLOW to 10 here (KASAN under
 # emulation is five to fifteen times slower and needs shadow memory).
@@ -49,4 +53,5 @@ export NFGATE_SLOW=${NFGATE_SLOW:-10}
 # would fail the whole run.
 export VM_APPEND="${VM_APPEND:-} no5lvl"
 # shellcheck disable=SC2086 # a list
-NFGATE_KO=$mod/nfgate.ko KVER=$kver exec "$repo/tools/vm/run-tests.sh" $tests
+NFGATE_KO=$mod/nfgate.ko KVER=$kver VM_SHARDS=${VM_SHARDS:-2} \
+	exec "$repo/tools/vm/run-shards.sh" $tests
