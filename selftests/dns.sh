@@ -392,10 +392,17 @@ check "rmmod with replies held" rmmod nfgate
 check "insmod again" nfgate_load
 check "reconfigure" configure
 nf set dns hold-ms "$HOLD_LONG"
-dns_query "$lan1" -n 4 --ports 4 --timeout 300 --edns 1232 z.dead.test > /dev/null &
+snap a
+inj0=$(dns_inject_count "$isp1")
+dns_query "$lan1" -n 4 --ports 4 --timeout 300 --edns 1232 z.dead.test > "$TOPO/z.out" &
 q=$!
 h=$(busywait 10000 held_now)
 wait $q
+snap b
+# What happened, should no hold be seen: the module's counters since the
+# insmod, and what the injector and the client saw.
+ktap_info "    kernel: $(delta a b); injector: $(( $(dns_inject_count "$isp1") - inj0 )) forged"
+ktap_info "    client: $(tail -n 1 "$TOPO/z.out")"
 check "replies held before the router namespace goes ($h)" test "$h" -ge 1
 dns_inject_stop
 check "delete the router namespace with replies held" ip netns del "$router"
