@@ -160,6 +160,17 @@ who()
 		fi" 2>/dev/null | cut -d: -f1
 }
 who_is() { [ "$(who "$lan1" "$1" "${@:3}")" = "$2" ]; }
+# direct HOST [--udp]: HOST sees lan1 come from ppp0's address, read at each
+# try (pppd re-dials to another address when its LCP echoes go unanswered,
+# as on a slow kernel); prints both.
+direct()
+{
+	local seen cur
+	seen=$(who "$lan1" "$1" "${@:2}")
+	cur=$(ppp0_addr)
+	echo "seen from ${seen:-nothing}, ppp0 ${cur:-without an address}"
+	[ -n "$cur" ] && [ "$seen" = "$cur" ]
+}
 # through the tunnel, either server
 tunneled() { case "$(who "$lan1" "$1" "${@:2}")" in $SS1|$SS2) ;; *) false ;; esac; }
 redir_pid() { pgrep -f "ss-redir -c $RUN/ss-redir-$1.json"; }
@@ -197,15 +208,14 @@ check "the password is in no command line and not in the log" no_password
 
 section where
 # ---- what goes where ------------------------------------------------------------
-ppp=$(ppp0_addr)
 check "TCP to a foreign host goes through the tunnel (seen from ss1 $SS1)" \
 	busywait 15000 who_is $FOREIGN $SS1
-check "TCP to a domestic host (bypass list) goes direct (from ppp0 $ppp)" \
-	busywait 15000 who_is $DOMESTIC "$ppp"
-check "TCP to a reserved address goes direct" busywait 15000 who_is "$SERVER" "$ppp"
+check "TCP to a domestic host (bypass list) goes direct (from ppp0 $(ppp0_addr))" \
+	busywait 15000 direct $DOMESTIC
+check "TCP to a reserved address goes direct" busywait 15000 direct "$SERVER"
 check "UDP to the foreign host goes through the tunnel (TPROXY)" \
 	who_is $FOREIGN $SS1 --udp
-check "UDP to the domestic host goes direct" busywait 15000 who_is $DOMESTIC "$ppp" --udp
+check "UDP to the domestic host goes direct" busywait 15000 direct $DOMESTIC --udp
 check "DNS through ss-tunnel: example.test is 192.0.2.7" \
 	test "$(dns_a)" = 192.0.2.7
 check "... and the resolver saw the query come from ss1" \
@@ -289,8 +299,9 @@ check "kernel lookups agree with brute force ($n addresses, $bad mismatches)" \
 	test "$bad" = 0 -a "$n" -ge 2000
 load=$(nf tunnel load bypass "$TOPO/chnroute.txt")
 ktap_info "nfgate tunnel load: $load"
-check "the list loads again by hand, well under a second" \
-	awk '/loaded in/ { for (i = 1; i <= NF; i++) if ($i == "loaded") exit !($(i + 2) + 0 < 500) }' <<<"$load"
+# 500 ms, stretched on a slow kernel: 716 ms on the debug kernel.
+check "the list loads again by hand, in under $(slow_ms 500) ms" \
+	awk -v max="$(slow_ms 500)" '/loaded in/ { for (i = 1; i <= NF; i++) if ($i == "loaded") exit !($(i + 2) + 0 < max) }' <<<"$load"
 
 section server failover
 # ---- server failover ------------------------------------------------------------------
