@@ -44,6 +44,12 @@ topo_ask()
 		"${@:3}"
 }
 
+# Both pppds end the session after this many LCP echoes went unanswered,
+# one a second: 3, stretched on a slow kernel, where a guest beside another
+# stalls for seconds and pppd re-dialled in the middle of tests (the tests
+# that end a session stop the server, whose pppd says so at once).
+TOPO_LCP_FAILURE=$((3 * NFGATE_SLOW))
+
 ppp0_addr()
 {
 	ip -n "$router" -4 -o addr show dev ppp0 2>/dev/null |
@@ -88,7 +94,7 @@ topo_pppd_start()
 	ip netns exec "$router" pppd plugin pppoe.so nic-eth1 \
 		noauth nodetach ifname ppp0 persist maxfail 0 holdoff 1 \
 		noipdefault \
-		lcp-echo-interval 1 lcp-echo-failure 3 \
+		lcp-echo-interval 1 lcp-echo-failure "$TOPO_LCP_FAILURE" \
 		noccp nobsdcomp nodeflate novj \
 		logfile "$TOPO/pppd.log" > /dev/null 2>&1 &
 	echo $! > "$TOPO/pppd.pid"
@@ -165,7 +171,7 @@ topo_setup()
 	cat > "$TOPO/pppoe-server-options" <<-OPTS
 	noauth
 	lcp-echo-interval 1
-	lcp-echo-failure 3
+	lcp-echo-failure $TOPO_LCP_FAILURE
 	noccp
 	nobsdcomp
 	nodeflate
