@@ -160,7 +160,7 @@ ms_int() { local v=${1%.*}; [[ $v =~ ^[0-9]+$ ]] && echo "$v" || echo -1; }
 
 
 # ---- the genuine resolver alone --------------------------------------------------
-out=$(dns_query "$lan1" --timeout 1500 www.normal.test one.normal.test \
+out=$(dns_query "$lan1" --timeout "$(slow_ms 1500)" www.normal.test one.normal.test \
 	multi.normal.test c1.normal.test nope.test a.servfail.test x.dead.test)
 l=$(line www.normal.test "$out")
 check "genuine: www.normal.test A 198.51.100.81 ($(kv answers "$l"))" \
@@ -220,7 +220,7 @@ out=$(dns_query "$router" --linger $LINGER --expect "$GENUINE_BLOCKED" www.block
 check "the router's own query is forged too, genuine later ($(kv verdict "$out"), $(kv later "$out"))" \
 	test "$(kv forged "$out")" = 1 -a "$(kv late_genuine "$out")" = 1
 
-out=$(dns_query "$lan1" -s "$DNS_CANARY" --timeout 1000 canary.blocked.test www.normal.test)
+out=$(dns_query "$lan1" -s "$DNS_CANARY" --timeout "$(slow_ms 1000)" canary.blocked.test www.normal.test)
 check "canary: a censored name queried at $DNS_CANARY (no server) gets a forged answer" \
 	test "$(kv verdict "$(line canary.blocked.test "$out")")" = forged
 check "canary: a normal name there gets nothing" \
