@@ -286,6 +286,7 @@ dropped=$(fpd '($b[0].dns_dropped - $a[0].dns_dropped) + ($b[0].dns_superseded -
 ktap_info "false positives: $TOTAL genuine replies answered; nfgate judged $judged replies, delivered $delivered (held then released: $(fpd '$b[0].dns_expired - $a[0].dns_expired')), dropped $dropped, copies of a held reply dropped $(fpd '$b[0].dns_duplicate - $a[0].dns_duplicate')"
 ktap_info "queries without any answer: $LOST (no reply reached the router for them: the emulated resolver's losses, not nfgate's)"
 dns_path_drops "$lan1" "$lan2" "$router" "$isp1" "$inet"
+topo_uplink_info
 check "false positives: >= 10000 genuine replies judged ($judged; $TOTAL answered)" \
 	test "$judged" -ge 10000
 check "false positives: none dropped, every reply judged was delivered ($dropped dropped, $delivered of $judged)" \

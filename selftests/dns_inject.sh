@@ -309,6 +309,7 @@ out2=$(<"$TOPO/lan2.out")
 ktap_info "lan1: $out"
 ktap_info "lan2: $out2"
 dns_path_drops "$lan1" "$lan2" "$router" "$isp1"
+topo_uplink_info
 check "60 concurrent queries from 2 hosts, 20 ports (genuine +$((DELAY * 3)) ms): all forged first, genuine later" \
 	test "$(kv forged "$out")" = 40 -a "$(kv forged "$out2")" = 20 -a \
 	"$(kv late_genuine "$out")" = 40 -a "$(kv late_genuine "$out2")" = 20

@@ -94,9 +94,7 @@ check "DNS replies held before the first rmmod" busywait 30000 held_this_load
 # A ping through the NAT. A re-dial can come at any point of a cycle, not
 # only before it: put ppp0's default route back at each try.
 nat_traffic() { ppp0_up 2>/dev/null; ns_ping "$lan1" "$SERVER"; }
-# pppd logs each session's address: the sessions after the first.
-pppd_redials() { echo $(( $(grep -cE 'local +IP address' "$TOPO/pppd.log") - 1 )); }
-redials0=$(pppd_redials)
+redials0=$(topo_ppp_sessions)
 
 fail=0 held_total=0 at_rmmod=0
 t0=$(date +%s%N)
@@ -137,7 +135,7 @@ for i in $(seq 1 "$CYCLES"); do
 	fi
 done
 ms=$((($(date +%s%N) - t0) / 1000000))
-ktap_info "$CYCLES cycles in $((ms / 1000)).$((ms % 1000 / 100)) s ($((ms / CYCLES)) ms each); PPPoE re-dials meanwhile: $(( $(pppd_redials) - redials0 )) ($redials found at a cycle's start); replies held during every load; at the rmmod itself, replies held in $at_rmmod of $CYCLES cycles ($held_total in all)"
+ktap_info "$CYCLES cycles in $((ms / 1000)).$((ms % 1000 / 100)) s ($((ms / CYCLES)) ms each); PPPoE re-dials meanwhile: $(( $(topo_ppp_sessions) - redials0 )) ($redials found at a cycle's start); replies held during every load; at the rmmod itself, replies held in $at_rmmod of $CYCLES cycles ($held_total in all)"
 check "$CYCLES rmmod/insmod cycles with replies held and traffic flowing: $((CYCLES - fail)) clean" \
 	test "$fail" -eq 0
 

@@ -50,6 +50,19 @@ topo_ask()
 # that end a session stop the server, whose pppd says so at once).
 TOPO_LCP_FAILURE=$((3 * NFGATE_SLOW))
 
+# topo_ppp_sessions: how many PPPoE sessions pppd has had (1 unless it
+# re-dialled); it logs each one's address.
+topo_ppp_sessions()
+{
+	grep -cE 'local +IP address' "$TOPO/pppd.log" 2>/dev/null
+}
+
+# topo_uplink_info: ktap_info of the sessions so far and the default routes
+topo_uplink_info()
+{
+	ktap_info "PPPoE sessions so far: $(topo_ppp_sessions); default routes: $(ip -n "$router" route show default | paste -sd ';')"
+}
+
 ppp0_addr()
 {
 	ip -n "$router" -4 -o addr show dev ppp0 2>/dev/null |
