@@ -125,7 +125,7 @@ for i in $(seq 1 "$CYCLES"); do
 		configure || what="configure"
 	fi
 	if [ -z "$what" ] && ! busywait 10000 nat_traffic; then
-		what="traffic through the NAT (ppp0 $(ppp0_addr), default routes: $(ip -n "$router" route show default | paste -sd ';'))"
+		what="traffic through the NAT (ppp0 $(ppp0_addr), default routes: $(topo_default_routes))"
 	fi
 	if [ -n "$what" ]; then
 		ktap_info "cycle $i: $what failed"

@@ -57,10 +57,16 @@ topo_ppp_sessions()
 	grep -cE 'local +IP address' "$TOPO/pppd.log" 2>/dev/null
 }
 
+# topo_default_routes: the router's default routes, on one line
+topo_default_routes()
+{
+	ip -n "$router" route show default | paste -sd ';'
+}
+
 # topo_uplink_info: ktap_info of the sessions so far and the default routes
 topo_uplink_info()
 {
-	ktap_info "PPPoE sessions so far: $(topo_ppp_sessions); default routes: $(ip -n "$router" route show default | paste -sd ';')"
+	ktap_info "PPPoE sessions so far: $(topo_ppp_sessions); default routes: $(topo_default_routes)"
 }
 
 ppp0_addr()
